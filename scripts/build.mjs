@@ -1,0 +1,51 @@
+// One esbuild script, several entry points: the extension host (cjs, `vscode` external), the
+// lazily loaded engine bundle (AWS SDK inside, loaded on first use), the CLI, and the webview.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  // The extension host entry must stay small: everything heavy is in engine.js.
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] },
+  { ...node, entryPoints: ['src/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['./engine.js'], banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync(join(root, 'webview/main.ts'))) {
+  builds.push({
+    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', splitting: true,
+    entryPoints: ['webview/main.ts'], outdir: 'dist/webview', sourcemap: !production, minify: production,
+    legalComments: 'linked', logLevel: 'warning', absWorkingDir: root, chunkNames: 'chunks/[name]-[hash]',
+  });
+}
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+// The JSON Schema for the YAML language server is generated from the same zod schema.
+await esbuild.build({ ...node, entryPoints: ['src/core/schema.ts'], outfile: 'out/schema.cjs', sourcemap: false, minify: false, legalComments: 'none' });
+const { blueprintJsonSchema } = createRequire(import.meta.url)(join(root, 'out/schema.cjs'));
+writeFileSync(join(root, 'dist/blueprint.schema.json'), JSON.stringify(blueprintJsonSchema(), null, 2) + '\n');
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.error('watching for changes…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,5 @@
+// The command table. Each command lives in its own file; add it here.
+import type { CliCommand } from '../command';
+import { validate } from './validate';
+
+export const commands: CliCommand[] = [validate];

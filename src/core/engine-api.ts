@@ -1,0 +1,48 @@
+// The engine's public face, as types only: the CLI and the VS Code surface code against this and
+// load the implementation (dist/engine.js, with the AWS SDK inside) on first use.
+import type { CallCount, EventSink, Logger } from './events';
+import type { Plan } from './plan';
+import type { StateFile } from './state';
+
+export interface AwsTarget {
+  /** Overrides the blueprint's region. */
+  region?: string;
+  profile?: string;
+  /** An EC2 endpoint (a local emulator); the SDK's AWS_ENDPOINT_URL_EC2 works too. */
+  endpoint?: string;
+}
+
+export interface EngineOptions extends AwsTarget {
+  /** Default: beside the blueprint (statePathFor). */
+  statePath?: string;
+  /** Where private keys are written and read. Default ~/.ssh. */
+  keyDir?: string;
+  /** Actions at once. Default 10. */
+  parallelism?: number;
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  log?: Logger;
+}
+
+/** A blueprint as the user has it: its path (for the state file and messages) and its text
+ * (which may be an unsaved editor buffer). */
+export interface BlueprintInput {
+  path: string;
+  text: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  plan: Plan;
+  state: StateFile;
+  calls: CallCount;
+  failures: { name: string; message: string; code?: string }[];
+}
+
+export interface EngineApi {
+  plan(input: BlueprintInput, options: EngineOptions): Promise<Plan>;
+  apply(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<RunResult>;
+  destroy(input: BlueprintInput, options: EngineOptions): Promise<RunResult>;
+  /** Reads what AWS has, records drift in the state file, and returns it. */
+  refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile>;
+}

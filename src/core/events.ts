@@ -1,0 +1,29 @@
+// What the engine tells the UI while it works. One union; the VS Code surface, the diagram and
+// the CLI's progress lines all read it.
+import type { Kind } from './model';
+import type { ActionKind, Plan } from './plan';
+
+export type EngineEvent =
+  | { type: 'plan'; plan: Plan }
+  | { type: 'note'; message: string }
+  | { type: 'started'; name: string; kind: Kind; action: ActionKind }
+  | { type: 'progress'; name: string; kind: Kind; message: string }
+  | { type: 'done'; name: string; kind: Kind; action: ActionKind; id?: string }
+  | { type: 'failed'; name: string; kind: Kind; action: ActionKind; message: string; code?: string }
+  | { type: 'finished'; ok: boolean; calls: CallCount };
+
+export interface CallCount {
+  mutating: number;
+  read: number;
+}
+
+export type EventSink = (event: EngineEvent) => void;
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -1,0 +1,11 @@
+// Loads dist/engine.js (or src/engine.ts under tsx) on first use. Both front ends are bundled
+// next to it in dist/, and './engine.js' is external to their bundles.
+import type { EngineApi } from './core/engine-api';
+
+let loaded: EngineApi | undefined;
+
+export function loadEngine(): EngineApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= (require('./engine.js') as { engine: EngineApi }).engine;
+  return loaded;
+}

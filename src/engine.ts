@@ -1,0 +1,10 @@
+// The engine bundle (dist/engine.js): the AWS SDK and everything that talks to EC2. Front ends
+// load it on first use through engine-loader.ts, so activation and `validate` stay light.
+import type { EngineApi } from './core/engine-api';
+import { BlueprintError } from './core/errors';
+
+const notYet = async (): Promise<never> => {
+  throw new BlueprintError('runtime', 'The provisioning engine is not built yet.');
+};
+
+export const engine: EngineApi = { plan: notYet, apply: notYet, destroy: notYet, refresh: notYet };
