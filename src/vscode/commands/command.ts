@@ -1,0 +1,70 @@
+// The contract every VS Code command is written against: a table entry (id + run) and the
+// context the extension passes in at activation. No globals: everything a command needs is here.
+import type * as vscode from 'vscode';
+import type { EngineApi, EngineOptions } from '../../core/engine-api';
+import type { EngineEvent } from '../../core/events';
+import type { Blueprint } from '../../core/schema';
+import type { Component } from '../../core/model';
+import type { SourceMap } from '../../core/diagnostics';
+import type { StateFile } from '../../core/state';
+import type { CommandId } from './ids';
+
+/** The extension's settings (ec2Blueprint.*), with `~` already expanded. */
+export interface Settings {
+  /** Where private keys are written and read. Default ~/.ssh. */
+  keyDirectory: string;
+  /** An EC2 endpoint such as http://127.0.0.1:4566 (a local emulator); undefined for AWS. */
+  endpoint?: string;
+  /** A profile from ~/.aws/config or ~/.aws/credentials; undefined for the default chain. */
+  profile?: string;
+  /** Actions the engine runs at once. */
+  parallelism: number;
+}
+
+/** A valid blueprint a command acts on, from an editor (unsaved text included) or from disk. */
+export interface OpenBlueprint {
+  uri: vscode.Uri;
+  /** File system path (the state file and key names derive from it). */
+  path: string;
+  text: string;
+  blueprint: Blueprint;
+  /** Its components in dependency order. */
+  components: Component[];
+  source: SourceMap;
+}
+
+export interface CommandContext {
+  readonly extension: vscode.ExtensionContext;
+  /** "EC2 Blueprint" log channel: every engine event goes here. Never log key material. */
+  readonly log: vscode.LogOutputChannel;
+  /** Current settings, read fresh on each call. */
+  settings(): Settings;
+  /** The engine (AWS SDK inside), loaded on first call. */
+  loadEngine(): EngineApi;
+  /** Every EngineEvent of every run is fired here; the diagram panel subscribes to `.event`. */
+  readonly events: vscode.EventEmitter<EngineEvent>;
+  /** The blueprint to act on: a Uri / tree item / path argument, else the active editor, else
+   * the only blueprint in the workspace, else a quick pick. undefined when there is none or it
+   * has errors (the user has already been told). */
+  blueprint(arg?: unknown): Promise<OpenBlueprint | undefined>;
+  /** The state file of a blueprint path, or undefined when nothing was created yet. */
+  readState(blueprintPath: string): Promise<StateFile | undefined>;
+  /** Engine options from the settings (endpoint, profile, key directory, parallelism, logger). */
+  engineOptions(): EngineOptions;
+  /** Tell the CodeLens, the resource view and the status bar that state may have changed. */
+  stateChanged(blueprintPath?: string): void;
+}
+
+export type CommandRun = (ctx: CommandContext, ...args: unknown[]) => Promise<void>;
+
+/** One row of the command table (src/vscode/commands/index.ts). */
+export interface CommandEntry {
+  id: CommandId;
+  run: CommandRun;
+}
+
+/** Loads a command's module on first use, so activation evaluates none of them. The module
+ * exports the command's run function under `name`. */
+export function lazy<K extends string, M extends Record<K, CommandRun>>(load: () => Promise<M>, name: K): CommandRun {
+  return async (ctx, ...args) => (await load())[name](ctx, ...args);
+}
