@@ -10,8 +10,8 @@
 //   all       unit and emulator, plus each of faults, vscode, e2e whose folder test/<suite> exists.
 //
 // A suite fails, and counts as one failed test in the summary, when its entry is missing
-// ("suite not written yet"), when it runs zero tests, or when it exits non-zero without reporting
-// a failed test. The last line printed is `N passed, N failed[, N skipped]`; the exit code is 0 only
+// ("suite not written yet"), when it runs zero tests (all skipped counts as zero), or when it exits
+// non-zero without reporting a failed test. The last line printed is `N passed, N failed[, N skipped]`; the exit code is 0 only
 // when every suite that ran passed.
 //
 // run.ts counts: a run.ts may write {"passed":N,"failed":N,"skipped":N} to the file named by
@@ -217,7 +217,9 @@ async function runSuite(suite, { files: chosenFiles, nodeArgs }) {
     say(`${suite}: ${line} (${seconds} s) but it exited with code ${code}`);
     return { ...counts, failed: 1, ok: false };
   }
-  if (counts.passed + counts.failed + counts.skipped === 0) return fail(`it ran zero tests (${seconds} s)`);
+  if (counts.passed + counts.failed === 0) {
+    return { ...fail(`it ran zero tests${counts.skipped ? ` (${counts.skipped} skipped)` : ''} (${seconds} s)`), skipped: counts.skipped };
+  }
   say(`${suite}: ${line} (${seconds} s)`);
   return { ...counts, ok: code === 0 && counts.failed === 0 };
 }
