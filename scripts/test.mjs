@@ -6,7 +6,8 @@
 //             files as EC2BP_TEST_ENDPOINT, and always stops.
 //   faults    the same over test/faults/**/*.test.ts.
 //   vscode    node --import tsx test/vscode/run.ts     (also gets EC2BP_TEST_ENDPOINT)
-//   e2e       node --import tsx test/e2e/run.ts        (also gets EC2BP_TEST_ENDPOINT)
+//   e2e       node:test over test/e2e/**/*.test.ts, one file at a time, with the emulator (browser tests:
+//             the diagram in Chromium, the tutorial played in a real VS Code workbench).
 //   all       unit and emulator, plus each of faults, vscode, e2e whose folder test/<suite> exists.
 //
 // A suite fails, and counts as one failed test in the summary, when its entry is missing
@@ -29,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SUITES = ['unit', 'emulator', 'faults', 'vscode', 'e2e'];
 const NEEDS_EMULATOR = new Set(['emulator', 'faults', 'vscode', 'e2e']);
-const SERIAL_SUITES = new Set(['emulator', 'faults']);
+const SERIAL_SUITES = new Set(['emulator', 'faults', 'e2e']);
 
 function say(line) {
   process.stderr.write(`[test] ${line}\n`);
@@ -163,7 +164,7 @@ async function runSuite(suite, { files: chosenFiles, nodeArgs }) {
   let args;
   let tapFile = null;
   let summaryFile = null;
-  if (suite === 'vscode' || suite === 'e2e') {
+  if (suite === 'vscode') {
     const entry = `test/${suite}/run.ts`;
     if (!fs.existsSync(path.join(root, entry))) return fail(`suite not written yet: ${entry}`);
     summaryFile = path.join(os.tmpdir(), `ec2bp-${suite}-${process.pid}.json`);
