@@ -41,7 +41,8 @@ import type {
   Subnet,
 } from '../core/schema';
 
-/** One resource found in AWS: its kind, its id, and what was read (for the state file). */
+/** One resource found in AWS: its kind, its id, and what was read (for the state file; the names
+ * follow src/core/resource-model.ts AttributesOf where they overlap). */
 export interface SnapshotResource {
   kind: Kind;
   id: string;
@@ -164,7 +165,9 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     blueprintRouteTables.push(entry);
     adopt(name, 'routeTable', rt.RouteTableId!, {
       main: isMain,
-      associations: Object.fromEntries(explicit.map((a) => [subnetName.get(a.SubnetId!)!, a.RouteTableAssociationId])),
+      vpcId,
+      routes: routes.map((r) => ({ destination: r.destination, gatewayId: gateway?.InternetGatewayId })),
+      associations: explicit.map((a) => ({ subnetId: a.SubnetId!, associationId: a.RouteTableAssociationId })),
     });
   }
 
@@ -225,7 +228,8 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     Object.assign(entry, extraTags(acl.Tags));
     blueprintAcls.push(entry);
     adopt(name, 'networkAcl', acl.NetworkAclId!, {
-      associations: Object.fromEntries((acl.Associations ?? []).filter((a) => a.SubnetId && subnetName.has(a.SubnetId)).map((a) => [subnetName.get(a.SubnetId!)!, a.NetworkAclAssociationId])),
+      vpcId,
+      associations: (acl.Associations ?? []).filter((a) => a.SubnetId && subnetName.has(a.SubnetId)).map((a) => ({ subnetId: a.SubnetId!, associationId: a.NetworkAclAssociationId })),
     });
   }
 
@@ -267,7 +271,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     entry.networkInterface = eni;
     Object.assign(entry, extraTags(address.Tags));
     blueprintEips.push(entry);
-    adopt(name, 'elasticIp', address.AllocationId!, { publicIp: address.PublicIp, associationId: address.AssociationId, networkInterfaceId: address.NetworkInterfaceId });
+    adopt(name, 'elasticIp', address.AllocationId!, { publicIp: address.PublicIp, networkBorderGroup: address.NetworkBorderGroup, associationId: address.AssociationId, networkInterfaceId: address.NetworkInterfaceId });
   }
 
   // Key pairs used by the instances
