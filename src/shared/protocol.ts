@@ -1,0 +1,154 @@
+// The messages between the extension host and the diagram webview: two unions keyed on `type`,
+// in the one module both sides share. The webview speaks first (`ready`); the host validates every
+// message that comes from the webview with `parseWebviewMessage` before acting on it.
+
+export type DiagramStatus = 'planned' | 'in-progress' | 'created' | 'failed' | 'drifted';
+export const diagramStatuses: readonly DiagramStatus[] = ['planned', 'in-progress', 'created', 'failed', 'drifted'];
+
+/** What a drawn node stands for: a component kind, or one of the diagram's own nodes. */
+export type DiagramNodeKind =
+  | 'vpc'
+  | 'subnet'
+  | 'internetGateway'
+  | 'routeTable'
+  | 'securityGroup'
+  | 'networkAcl'
+  | 'networkInterface'
+  | 'elasticIp'
+  | 'keyPair'
+  | 'instance'
+  | 'internet'
+  | 'pc'
+  | 'region'
+  | 'availabilityZone'
+  | 'group'
+  | 'note';
+
+/** One drawn node (or subgraph): its mermaid id and what the details pane shows. */
+export interface DiagramNodeInfo {
+  /** The mermaid id, stable and derived from the component name (see nodeId in core/diagram). */
+  id: string;
+  /** The component name ('' for the diagram's own nodes). */
+  name: string;
+  kind: DiagramNodeKind;
+  /** Absent for nodes that are not components (internet, your PC, region, zone, notes). */
+  status?: DiagramStatus;
+  /** The AWS id once known. */
+  awsId?: string;
+  /** The kind in words ("security group"). */
+  title: string;
+  /** Attributes for the details pane, already stringified; never secrets. */
+  details: { label: string; value: string }[];
+  /** Rules or routes in short form. */
+  rules?: string[];
+  /** For a collapsed group: the component names it stands for. */
+  members?: string[];
+  /** Drawn as a subgraph (VPC, subnet, zone, region). */
+  container?: boolean;
+  /** Newly added in the tutorial step on show. */
+  added?: boolean;
+}
+
+export type PathRole = 'structure' | 'inbound' | 'reply' | 'note';
+
+export interface DiagramEdgeInfo {
+  /** The edge's index in the mermaid text (what `linkStyle` counts). */
+  index: number;
+  from: string;
+  to: string;
+  role: PathRole;
+  label?: string;
+}
+
+export interface DiagramStepInfo {
+  index: number;
+  title: string;
+}
+
+export interface PathToggles {
+  inbound: boolean;
+  reply: boolean;
+}
+
+export type HostToWebview =
+  | {
+      type: 'diagram';
+      /** The mermaid flowchart source. */
+      mermaid: string;
+      nodes: DiagramNodeInfo[];
+      edges: DiagramEdgeInfo[];
+      /** Title shown above the picture (blueprint file name and stack). */
+      title: string;
+      /** The tutorial steps the step control offers; `step` is the one shown, null for live. */
+      steps: DiagramStepInfo[];
+      step: number | null;
+      paths: PathToggles;
+      /** When the traffic path is blocked: where and why. */
+      blocked?: { name: string; reason: string };
+      /** A remark shown above the picture (e.g. "the file has errors: showing the last valid version"). */
+      notice?: string;
+      /** Whether large parts are drawn collapsed. */
+      collapsed: boolean;
+    }
+  | {
+      /** Fast path: restyle these nodes at once, before the next full picture arrives. */
+      type: 'status';
+      changes: { id: string; name: string; status: DiagramStatus; awsId?: string }[];
+    }
+  | { type: 'busy'; busy: boolean; message?: string }
+  | { type: 'export'; format: 'svg' | 'png' };
+
+export type ToolbarCommand = 'apply' | 'plan' | 'refresh';
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'reveal'; name: string }
+  | { type: 'command'; command: ToolbarCommand }
+  | { type: 'paths'; paths: PathToggles }
+  | { type: 'step'; step: number | null }
+  | { type: 'exported'; format: 'svg' | 'png'; data: string }
+  | { type: 'rendered'; ms: number; nodes: number }
+  | { type: 'renderError'; message: string };
+
+/** Largest export accepted from the webview (a 500-resource PNG is a few MB). */
+export const maxExportChars = 64 * 1024 * 1024;
+
+const toolbarCommands: readonly ToolbarCommand[] = ['apply', 'plan', 'refresh'];
+
+/** Checks a message from the webview; returns it typed, or undefined when it is malformed. */
+export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  const str = (v: unknown, max = 1024): v is string => typeof v === 'string' && v.length <= max;
+  const bool = (v: unknown): v is boolean => typeof v === 'boolean';
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'reveal':
+      return str(m.name, 255) && m.name.length > 0 ? { type: 'reveal', name: m.name } : undefined;
+    case 'command':
+      return typeof m.command === 'string' && (toolbarCommands as readonly string[]).includes(m.command)
+        ? { type: 'command', command: m.command as ToolbarCommand }
+        : undefined;
+    case 'paths': {
+      const p = m.paths as Record<string, unknown> | null | undefined;
+      return p && typeof p === 'object' && bool(p.inbound) && bool(p.reply) ? { type: 'paths', paths: { inbound: p.inbound, reply: p.reply } } : undefined;
+    }
+    case 'step':
+      return m.step === null || (typeof m.step === 'number' && Number.isInteger(m.step) && m.step >= 0 && m.step < 100)
+        ? { type: 'step', step: m.step as number | null }
+        : undefined;
+    case 'exported':
+      if (m.format === 'svg' && str(m.data, maxExportChars) && /^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(m.data)) return { type: 'exported', format: 'svg', data: m.data };
+      if (m.format === 'png' && str(m.data, maxExportChars) && /^data:image\/png;base64,[A-Za-z0-9+/=]+$/.test(m.data)) return { type: 'exported', format: 'png', data: m.data };
+      return undefined;
+    case 'rendered':
+      return typeof m.ms === 'number' && Number.isFinite(m.ms) && typeof m.nodes === 'number' && Number.isInteger(m.nodes)
+        ? { type: 'rendered', ms: m.ms, nodes: m.nodes }
+        : undefined;
+    case 'renderError':
+      return str(m.message, 4096) ? { type: 'renderError', message: m.message } : undefined;
+    default:
+      return undefined;
+  }
+}
