@@ -1,5 +1,81 @@
-import type * as vscode from 'vscode';
+// Activation: wires the parts together and registers everything through context.subscriptions.
+// Nothing heavy loads here: the engine (AWS SDK) on first AWS command, the validator (zod, yaml)
+// on the first blueprint document, mermaid only inside the diagram's webview.
+import * as vscode from 'vscode';
+import type { EngineEvent } from '../core/events';
+import type { Plan } from '../core/plan';
+import { loadEngine } from '../engine-loader';
+import { ValidationCache, isBlueprintPath } from './blueprint-files';
+import { BlueprintCodeLens } from './codelens';
+import { commandTable } from './commands';
+import { createCommandContext } from './context';
+import { BlueprintDiagnostics } from './diagnostics';
+import { checkIpAmazonaws } from './public-ip';
+import { BlueprintQuickFixes, type PublicIpLookup } from './quick-fixes';
+import { registerCommands } from './register';
+import { ResourceView } from './resource-view';
+import { readSettings } from './settings';
+import { StateStore } from './state-store';
+import { AwsStatusBar } from './status-bar';
+import type { CommandContext } from './commands/command';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What activate() returns: for other extensions and the in-host tests. */
+export interface BlueprintExtensionApi {
+  /** Every engine event of every run. */
+  onEngineEvent: vscode.Event<EngineEvent>;
+  /** Replaces the public IP lookup behind the "Restrict SSH" quick fix (tests need no internet). */
+  setPublicIpLookup(lookup: PublicIpLookup): void;
+  /** Milliseconds activate() took. */
+  activationMs: number;
+}
+
+const blueprintSelector: vscode.DocumentSelector = [
+  { pattern: '**/*.blueprint.yaml' },
+  { pattern: '**/*.blueprint.yml' },
+  { pattern: '**/blueprint.yaml' },
+];
+
+export function activate(extension: vscode.ExtensionContext): BlueprintExtensionApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('EC2 Blueprint', { log: true });
+  const events = new vscode.EventEmitter<EngineEvent>();
+  const validation = new ValidationCache();
+  const states = new StateStore();
+  const plans = new Map<string, Plan>();
+  const ctx: CommandContext = createCommandContext({ extension, log, settings: readSettings, loadEngine, events, validation, states, plans });
+
+  let lookup: PublicIpLookup = () => checkIpAmazonaws();
+  const diagnostics = new BlueprintDiagnostics(validation);
+  const quickFixes = new BlueprintQuickFixes(diagnostics, () => lookup());
+  const codeLens = new BlueprintCodeLens(validation, states, plans);
+  const resources = new ResourceView(validation, states);
+  const statusBar = new AwsStatusBar(readSettings, async (document) => (await validation.validate(document.uri.toString(), document.version, document.getText())).blueprint?.region);
+
+  extension.subscriptions.push(
+    log,
+    events,
+    states,
+    diagnostics,
+    codeLens,
+    resources,
+    statusBar,
+    ...registerCommands(ctx, commandTable),
+    vscode.languages.registerCodeActionsProvider(blueprintSelector, quickFixes, { providedCodeActionKinds: BlueprintQuickFixes.kinds }),
+    vscode.languages.registerCodeLensProvider(blueprintSelector, codeLens),
+    vscode.window.createTreeView('ec2Blueprint.resources', { treeDataProvider: resources, showCollapseAll: false }),
+    vscode.workspace.onDidChangeTextDocument((e) => (isBlueprintPath(e.document.uri.path) ? resources.refresh() : undefined)),
+  );
+  void vscode.commands.executeCommand('setContext', 'ec2Blueprint.active', true);
+
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    onEngineEvent: events.event,
+    setPublicIpLookup: (next) => {
+      lookup = next;
+    },
+    activationMs,
+  };
+}
 
 export function deactivate(): void {}

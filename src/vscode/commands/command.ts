@@ -7,6 +7,7 @@ import type { Blueprint } from '../../core/schema';
 import type { Component } from '../../core/model';
 import type { SourceMap } from '../../core/diagnostics';
 import type { StateFile } from '../../core/state';
+import type { Plan } from '../../core/plan';
 import type { CommandId } from './ids';
 
 /** The extension's settings (ec2Blueprint.*), with `~` already expanded. */
@@ -53,9 +54,13 @@ export interface CommandContext {
   engineOptions(): EngineOptions;
   /** Tell the CodeLens, the resource view and the status bar that state may have changed. */
   stateChanged(blueprintPath?: string): void;
+  /** The last plan computed for each blueprint path (on demand only: plans call AWS). The
+   * CodeLens shows "Update" from it. */
+  readonly plans: Map<string, Plan>;
 }
 
-export type CommandRun = (ctx: CommandContext, ...args: unknown[]) => Promise<void>;
+/** Resolves when the command is done; the value (e.g. a RunResult) is for tests and other commands. */
+export type CommandRun = (ctx: CommandContext, ...args: unknown[]) => Promise<unknown>;
 
 /** One row of the command table (src/vscode/commands/index.ts). */
 export interface CommandEntry {

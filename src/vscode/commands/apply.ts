@@ -1,0 +1,95 @@
+// Apply All, Apply Component… and one command per kind (the tutorial's steps). Applying one
+// component applies its missing dependencies first; the quick pick says which.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunResult } from '../../core/engine-api';
+import { dependenciesOf, type Component, type Kind } from '../../core/model';
+import { statusOf, type StateFile } from '../../core/state';
+import { runWithProgress } from '../run-engine';
+import { kindLabel, statusIcon, statusLabel } from '../labels';
+import type { CommandContext, OpenBlueprint } from './command';
+
+export async function applyAll(ctx: CommandContext, arg?: unknown): Promise<RunResult | undefined> {
+  const bp = await ctx.blueprint(arg);
+  if (!bp) return undefined;
+  return runWithProgress(ctx, bp, vscode.l10n.t('Applying {0}', path.basename(bp.path)), (options) =>
+    ctx.loadEngine().apply({ path: bp.path, text: bp.text }, options),
+  );
+}
+
+/** The component name an argument carries: a string, or a resource-view node / object with `name`. */
+export function nameOfArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && !arg.includes('/') && !arg.includes('\\')) return arg;
+  if (arg && typeof arg === 'object' && typeof (arg as { name?: unknown }).name === 'string' && !(arg instanceof vscode.Uri)) return (arg as { name: string }).name;
+  return undefined;
+}
+
+export async function applyComponent(ctx: CommandContext, arg?: unknown, nameArg?: unknown): Promise<RunResult | undefined> {
+  return applyOne(ctx, undefined, arg, nameArg);
+}
+
+async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknown, nameArg: unknown): Promise<RunResult | undefined> {
+  const bp = await ctx.blueprint(arg);
+  if (!bp) return undefined;
+  const state = await ctx.readState(bp.path);
+  const candidates = kind ? bp.components.filter((c) => c.kind === kind) : bp.components;
+  if (candidates.length === 0) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} declares no {1}. Add one to the blueprint first.', path.basename(bp.path), kind ? kindLabel(kind) : vscode.l10n.t('component')));
+    return undefined;
+  }
+  const wanted = nameOfArgument(nameArg) ?? nameOfArgument(arg);
+  let component: Component | undefined;
+  if (wanted) {
+    component = candidates.find((c) => c.name === wanted);
+    if (!component) throw new Error(vscode.l10n.t('There is no {0} named "{1}" in {2}.', kind ? kindLabel(kind) : vscode.l10n.t('component'), wanted, path.basename(bp.path)));
+  } else if (candidates.length === 1 && kind) {
+    component = candidates[0];
+  } else {
+    component = await pickComponent(bp, candidates, state, kind);
+  }
+  if (!component) return undefined;
+  const missing = missingDependencies(bp, component, state);
+  if (missing.length > 0) ctx.log.info(vscode.l10n.t('"{0}" needs {1} first; they are created too.', component.name, missing.join(', ')));
+  const title = missing.length > 0
+    ? vscode.l10n.t('Applying {0} {1} (and {2})', kindLabel(component.kind), component.name, missing.join(', '))
+    : vscode.l10n.t('Applying {0} {1}', kindLabel(component.kind), component.name);
+  const only = component.name;
+  return runWithProgress(ctx, bp, title, (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, { ...options, only }));
+}
+
+function missingDependencies(bp: OpenBlueprint, component: Component, state: StateFile | undefined): string[] {
+  return dependenciesOf(bp.components, component.name).filter((n) => !state?.resources[n]);
+}
+
+async function pickComponent(bp: OpenBlueprint, candidates: Component[], state: StateFile | undefined, kind: Kind | undefined): Promise<Component | undefined> {
+  const items = candidates.map((c) => {
+    const status = statusOf(state, c.name);
+    const id = state?.resources[c.name]?.id;
+    const missing = missingDependencies(bp, c, state);
+    return {
+      label: `$(${statusIcon(status)}) ${c.name}`,
+      description: [kindLabel(c.kind), statusLabel(status), id].filter(Boolean).join(' · '),
+      ...(missing.length > 0 ? { detail: vscode.l10n.t('will also create: {0}', missing.join(', ')) } : {}),
+      component: c,
+    };
+  });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: kind ? vscode.l10n.t('Which {0}?', kindLabel(kind)) : vscode.l10n.t('Which component? (in the order they are created)'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.component;
+}
+
+const perKind = (kind: Kind) => (ctx: CommandContext, arg?: unknown, nameArg?: unknown) => applyOne(ctx, kind, arg, nameArg);
+
+export const createVpc = perKind('vpc');
+export const createSubnet = perKind('subnet');
+export const createInternetGateway = perKind('internetGateway');
+export const createRouteTable = perKind('routeTable');
+export const createSecurityGroup = perKind('securityGroup');
+export const createNetworkAcl = perKind('networkAcl');
+export const createNetworkInterface = perKind('networkInterface');
+export const allocateElasticIp = perKind('elasticIp');
+export const createKeyPair = perKind('keyPair');
+export const launchInstance = perKind('instance');

@@ -1,0 +1,88 @@
+// Runs an engine action (apply, destroy, refresh) under a cancellable progress notification that
+// names the component in progress; every event goes to the log and to the event bus.
+import * as vscode from 'vscode';
+import type { EngineOptions, RunResult } from '../core/engine-api';
+import type { EngineEvent } from '../core/events';
+import { BlueprintError } from '../core/errors';
+import type { CommandContext, OpenBlueprint } from './commands/command';
+
+export function describeEvent(event: EngineEvent): string | undefined {
+  switch (event.type) {
+    case 'plan':
+      return vscode.l10n.t('Plan: {0} to create, {1} to update, {2} to replace, {3} to delete, {4} unchanged.', event.plan.summary.create, event.plan.summary.update, event.plan.summary.replace, event.plan.summary.delete, event.plan.summary.keep);
+    case 'note':
+      return event.message;
+    case 'started':
+      return vscode.l10n.t('{0} {1} "{2}"…', actionWord(event.action), event.kind, event.name);
+    case 'progress':
+      return `${event.name}: ${event.message}`;
+    case 'done':
+      return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), event.kind, event.name, event.id ? ` (${event.id})` : '');
+    case 'failed':
+      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), event.kind, event.name, event.message);
+    case 'finished':
+      return vscode.l10n.t('Finished {0} ({1} changing and {2} reading AWS requests).', event.ok ? vscode.l10n.t('successfully') : vscode.l10n.t('with failures'), event.calls.mutating, event.calls.read);
+  }
+}
+
+function actionWord(action: string): string {
+  switch (action) {
+    case 'create': return vscode.l10n.t('Creating');
+    case 'update': return vscode.l10n.t('Updating');
+    case 'replace': return vscode.l10n.t('Replacing');
+    case 'delete': return vscode.l10n.t('Deleting');
+    default: return vscode.l10n.t('Checking');
+  }
+}
+
+/** Runs `work` with progress and cancellation; reports failures as one notification. Returns the
+ * result (also when some components failed), undefined when it threw. */
+export async function runWithProgress(
+  ctx: CommandContext,
+  bp: OpenBlueprint,
+  title: string,
+  work: (options: EngineOptions) => Promise<RunResult>,
+): Promise<RunResult | undefined> {
+  ctx.log.info(`${title} — ${bp.path}`);
+  const running = new Set<string>();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => {
+        ctx.log.warn(vscode.l10n.t('Cancelled by the user: finishing the action in flight, starting no new one.'));
+        abort.abort();
+      });
+      const onEvent = (event: EngineEvent) => {
+        const line = describeEvent(event);
+        if (line && event.type === 'failed') ctx.log.error(line);
+        else if (line) ctx.log.info(line);
+        if (event.type === 'started') running.add(event.name);
+        if (event.type === 'done' || event.type === 'failed') running.delete(event.name);
+        if (event.type === 'started' || event.type === 'progress' || event.type === 'done') {
+          progress.report({ message: running.size > 0 ? [...running].join(', ') : line });
+        }
+        if (event.type === 'done' || event.type === 'failed') ctx.stateChanged(bp.path);
+        ctx.events.fire(event);
+      };
+      try {
+        return await work({ ...ctx.engineOptions(), signal: abort.signal, onEvent });
+      } catch (error) {
+        if (abort.signal.aborted && !(error instanceof BlueprintError && error.code !== 'interrupted')) {
+          throw new BlueprintError('interrupted', vscode.l10n.t('Cancelled. What was already created stays; run the command again to continue.'), { cause: error });
+        }
+        throw error;
+      } finally {
+        cancel.dispose();
+        ctx.stateChanged(bp.path);
+      }
+    },
+  );
+  if (!result.ok && result.failures.length > 0) {
+    const first = result.failures[0]!;
+    const more = result.failures.length > 1 ? vscode.l10n.t(' (and {0} more)', result.failures.length - 1) : '';
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" failed: {1}{2}', first.name, first.message, more), showLog).then((c) => (c === showLog ? ctx.log.show(true) : undefined));
+  }
+  return result;
+}
