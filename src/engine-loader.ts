@@ -9,3 +9,14 @@ export function loadEngine(): EngineApi {
   loaded ??= (require('./engine.js') as { engine: EngineApi }).engine;
   return loaded;
 }
+
+/** Named exports of the engine bundle besides `engine` (optional: an older bundle may lack one). */
+export interface EngineExports {
+  waitUntilSshReady?: typeof import('./aws/instance-wait').waitUntilSshReady;
+}
+
+/** The engine bundle's other named exports, loaded the same way as the engine. */
+export function loadEngineExports(): EngineExports {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./engine.js') as EngineExports;
+}

@@ -1,5 +1,6 @@
 // The command table. Each command lives in its own file; add it here.
 import type { CliCommand } from '../command';
 import { validate } from './validate';
+import { ssh } from './ssh';
 
-export const commands: CliCommand[] = [validate];
+export const commands: CliCommand[] = [validate, ssh];
