@@ -1,0 +1,742 @@
+// Traffic path analysis: can a packet from the internet reach an instance (or the instance reach
+// the internet), through which hops, and how does the reply get back. Pure: it reads a blueprint
+// (the one in the file, or one read back from AWS) and answers in the spirit of AWS Reachability
+// Analyzer, naming the first component that blocks the path and the rule or route it lacks.
+import type { Blueprint, Instance, NetworkAcl, RouteTable, SecurityGroup } from './schema';
+import type { StateFile } from './state';
+import { ipv4ToString, parseCidr, type Cidr } from './cidr';
+import { parsePortRange } from './ports';
+import { BlueprintError } from './errors';
+import * as say from './reach-messages';
+
+export type ReachCode =
+  | 'NO_INTERNET_GATEWAY'
+  | 'NO_PUBLIC_ADDRESS'
+  | 'NO_ROUTE_TO_INTERNET_GATEWAY'
+  | 'SECURITY_GROUP_RULE_MISSING'
+  | 'NETWORK_ACL_DENIES_INBOUND'
+  | 'NETWORK_ACL_DENIES_OUTBOUND'
+  | 'INSTANCE_NOT_RUNNING';
+
+/** The AWS Reachability Analyzer explanation code closest to each of ours (null: none fits). */
+export const awsCodes: Record<ReachCode, string | null> = {
+  NO_INTERNET_GATEWAY: null,
+  NO_PUBLIC_ADDRESS: 'IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS',
+  NO_ROUTE_TO_INTERNET_GATEWAY: 'NO_ROUTE_TO_DESTINATION',
+  SECURITY_GROUP_RULE_MISSING: 'ENI_SG_RULES_MISMATCH',
+  NETWORK_ACL_DENIES_INBOUND: 'SUBNET_ACL_RESTRICTION',
+  NETWORK_ACL_DENIES_OUTBOUND: 'SUBNET_ACL_RESTRICTION',
+  INSTANCE_NOT_RUNNING: 'BAD_STATE',
+};
+
+export type ReachProtocol = 'tcp' | 'udp' | 'icmp';
+export type ReachDirection = 'inbound' | 'outbound';
+
+export type HopKind =
+  | 'internet'
+  | 'vpc'
+  | 'internetGateway'
+  | 'elasticIp'
+  | 'publicIp'
+  | 'routeTable'
+  | 'networkAcl'
+  | 'securityGroup'
+  | 'networkInterface'
+  | 'instance';
+
+/** One step of the path: the component (its name in the blueprint, its AWS id when known) and the
+ * rule or route that let the packet through, or what was missing when `blocked`. */
+export interface Hop {
+  kind: HopKind;
+  name: string;
+  id: string | null;
+  detail: string;
+  blocked?: true;
+}
+
+/** What would open the path, when the fix is obvious (the editor offers it as a quick fix). */
+export type ReachFix =
+  | { kind: 'add-internet-gateway'; vpc: string }
+  | { kind: 'add-elastic-ip'; networkInterface: string }
+  | { kind: 'set-public-ip'; instance: string }
+  | { kind: 'add-route'; routeTable: string; destination: string; target: string }
+  | { kind: 'associate-route-table'; subnet: string; routeTable?: string; target: string }
+  | { kind: 'add-security-group-rule'; securityGroup: string; direction: 'ingress' | 'egress'; protocol: ReachProtocol; port?: number; peer: string }
+  | { kind: 'add-network-acl-rule'; networkAcl: string; direction: 'inbound' | 'outbound'; protocol: ReachProtocol; port?: string; peer: string };
+
+export interface ReachQuery {
+  /** The instance's name; default the first instance of the blueprint. */
+  to?: string;
+  /** Default: inbound, the instance's sshPort (22); outbound, 443. Ignored for icmp. */
+  port?: number;
+  protocol?: ReachProtocol;
+  /** The other end on the internet: an address or a CIDR. Default anyone, 0.0.0.0/0. */
+  from?: string;
+  direction?: ReachDirection;
+}
+
+export interface ReachContext {
+  /** Fills each hop's `id` from the state file's AWS ids. */
+  state?: StateFile;
+  /** name → AWS id (a live snapshot); wins over `state`. */
+  ids?: Record<string, string>;
+  /** Live mode: the name (in the blueprint's routeTables) of the VPC's main route table, which
+   * governs every subnet without an explicit association. Absent: the main table has only the
+   * local route, as a new VPC's has. */
+  mainRouteTable?: string;
+  /** Live mode: instance name → EC2 state name (running, stopped, …). */
+  instanceStates?: Record<string, string>;
+  /** Public addresses known for an Elastic IP or an instance (by name), for the hop details. */
+  publicAddresses?: Record<string, string>;
+}
+
+export interface ResolvedQuery {
+  instance: string;
+  protocol: ReachProtocol;
+  /** null for icmp. */
+  port: number | null;
+  from: string;
+  direction: ReachDirection;
+}
+
+export interface ReachVerdict {
+  reachable: boolean;
+  code: ReachCode | null;
+  awsCode: string | null;
+  reason: string | null;
+  /** The way there: internet → … → instance (inbound) or instance → … → internet (outbound). */
+  hops: Hop[];
+  /** The way back. Empty when the way there is blocked. */
+  returnHops: Hop[];
+  query: ResolvedQuery;
+  /** The blocking hop: on which leg and its index there. */
+  blockedAt?: { leg: 'forward' | 'return'; index: number; kind: HopKind; name: string };
+  fix?: ReachFix;
+}
+
+/** The name the main route table goes by in hops when the blueprint does not declare it. */
+export const mainRouteTableName = 'main route table';
+/** The ports a client picks for its end of a connection (the widest range any OS uses). */
+export const ephemeralPorts = { from: 1024, to: 65535 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Sets of flows: boxes of (address range × port range), so a rule that covers only part of the
+// source or of the ports is seen as such.
+
+interface Box {
+  lo: bigint;
+  hi: bigint;
+  pLo: number;
+  pHi: number;
+}
+
+function overlapsBox(a: Box, b: Box): boolean {
+  return a.lo <= b.hi && b.lo <= a.hi && a.pLo <= b.pHi && b.pLo <= a.pHi;
+}
+
+function minus(a: Box, b: Box): Box[] {
+  if (!overlapsBox(a, b)) return [a];
+  const out: Box[] = [];
+  if (a.lo < b.lo) out.push({ ...a, hi: b.lo - 1n });
+  if (a.hi > b.hi) out.push({ ...a, lo: b.hi + 1n });
+  const lo = a.lo > b.lo ? a.lo : b.lo;
+  const hi = a.hi < b.hi ? a.hi : b.hi;
+  if (a.pLo < b.pLo) out.push({ lo, hi, pLo: a.pLo, pHi: b.pLo - 1 });
+  if (a.pHi > b.pHi) out.push({ lo, hi, pLo: b.pHi + 1, pHi: a.pHi });
+  return out;
+}
+
+function minusAll(set: Box[], cut: Box): Box[] {
+  return set.flatMap((b) => minus(b, cut));
+}
+
+const allPorts = { pLo: 0, pHi: 65535 };
+
+/** The address range of a box as a CIDR when it is one, else "first–last". */
+function describeAddresses(box: Box): string {
+  const size = box.hi - box.lo + 1n;
+  if ((size & (size - 1n)) === 0n && box.lo % size === 0n) {
+    let prefix = 32;
+    for (let s = size; s > 1n; s >>= 1n) prefix--;
+    return `${ipv4ToString(box.lo)}/${prefix}`;
+  }
+  return `${ipv4ToString(box.lo)}–${ipv4ToString(box.hi)}`;
+}
+
+function intersect(a: Box, b: Box): Box {
+  return { lo: a.lo > b.lo ? a.lo : b.lo, hi: a.hi < b.hi ? a.hi : b.hi, pLo: Math.max(a.pLo, b.pLo), pHi: Math.min(a.pHi, b.pHi) };
+}
+
+/** The address ranges of boxes, merged and sorted. */
+function mergeAddresses(boxes: Box[]): { lo: bigint; hi: bigint }[] {
+  const sorted = boxes.map((b) => ({ lo: b.lo, hi: b.hi })).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: { lo: bigint; hi: bigint }[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/** The largest CIDR block that starts at `lo` and ends by `hi`. */
+function largestBlockAt(lo: bigint, hi: bigint): string {
+  let prefix = 32;
+  while (prefix > 0) {
+    const size = 1n << BigInt(33 - prefix);
+    if (lo % size !== 0n || lo + size - 1n > hi) break;
+    prefix--;
+  }
+  return `${ipv4ToString(lo)}/${prefix}`;
+}
+
+function describePorts(box: Box): string {
+  return box.pLo === box.pHi ? String(box.pLo) : `${box.pLo}-${box.pHi}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules as boxes.
+
+type AnyRuleProtocol = 'tcp' | 'udp' | 'icmp' | 'all';
+
+function protocolMatches(rule: AnyRuleProtocol, query: ReachProtocol): boolean {
+  return rule === 'all' || rule === query;
+}
+
+/** The ports a rule covers: all for icmp and all-protocol rules (ICMP has no ports). */
+function rulePorts(protocol: AnyRuleProtocol, port: number | string | undefined): { pLo: number; pHi: number } | undefined {
+  if (protocol === 'all' || protocol === 'icmp' || port === undefined) return allPorts;
+  const range = parsePortRange(port);
+  return range.ok ? { pLo: range.from, pHi: range.to } : undefined;
+}
+
+function ruleBox(protocol: AnyRuleProtocol, port: number | string | undefined, cidrText: string): Box | undefined {
+  const cidr = parseCidr(cidrText);
+  const ports = rulePorts(protocol, port);
+  if (!cidr || cidr.version !== 4 || !ports) return undefined;
+  return { lo: cidr.first, hi: cidr.last, ...ports };
+}
+
+function formatRulePorts(protocol: AnyRuleProtocol, port: number | string | undefined): string {
+  if (protocol === 'all') return say.allTraffic();
+  if (protocol === 'icmp') return 'icmp';
+  return `${protocol} ${port ?? '0-65535'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pieces of the network an instance sits in.
+
+interface Placement {
+  instance: Instance;
+  subnet: string | undefined;
+  networkInterface: string | undefined;
+  /** The hop name of the interface: the ENI's name, or the instance's own for its implicit one. */
+  interfaceName: string;
+  privateIp: string | undefined;
+  securityGroups: string[];
+  elasticIp: string | undefined;
+  autoPublicIp: boolean;
+}
+
+function placementOf(bp: Blueprint, instance: Instance): Placement {
+  const eni = instance.networkInterface ? (bp.networkInterfaces ?? []).find((n) => n.name === instance.networkInterface) : undefined;
+  const elasticIp = eni ? (bp.elasticIps ?? []).find((e) => e.networkInterface === eni.name)?.name : undefined;
+  return {
+    instance,
+    subnet: eni?.subnet ?? instance.subnet,
+    networkInterface: eni?.name,
+    interfaceName: eni?.name ?? instance.name,
+    privateIp: eni?.privateIp ?? instance.privateIp,
+    securityGroups: eni ? (eni.securityGroups ?? []) : (instance.securityGroups ?? []),
+    elasticIp,
+    autoPublicIp: !eni && instance.publicIp === true,
+  };
+}
+
+interface GoverningTable {
+  name: string;
+  table: RouteTable | undefined;
+  explicit: boolean;
+}
+
+function routeTableOf(bp: Blueprint, subnet: string | undefined, ctx: ReachContext): GoverningTable {
+  const explicit = subnet ? (bp.routeTables ?? []).find((rt) => (rt.subnets ?? []).includes(subnet)) : undefined;
+  if (explicit) return { name: explicit.name, table: explicit, explicit: true };
+  const main = ctx.mainRouteTable ? (bp.routeTables ?? []).find((rt) => rt.name === ctx.mainRouteTable) : undefined;
+  return { name: main?.name ?? mainRouteTableName, table: main, explicit: false };
+}
+
+/** The subnet's ACL: undefined when the blueprint declares no ACL at all (no ACL hop is drawn);
+ * `default` when ACLs exist but none governs this subnet (the VPC's default ACL allows all). */
+function aclOf(bp: Blueprint, subnet: string | undefined): NetworkAcl | 'default' | undefined {
+  if (!bp.networkAcls || bp.networkAcls.length === 0) return undefined;
+  return (subnet && bp.networkAcls.find((a) => (a.subnets ?? []).includes(subnet))) || 'default';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluations.
+
+interface RouteResult {
+  used: { destination: string; target: string }[];
+  /** Addresses no route to the gateway covers (first piece), or the route that wins for them
+   * but goes elsewhere. */
+  missing?: Box[];
+  elsewhere?: { destination: string; target: string };
+}
+
+/** Longest-prefix match of every address in `dest` over the table's routes plus the local one. */
+function routeTo(table: RouteTable | undefined, vpcCidr: string, gateway: string | undefined, dest: Box[]): RouteResult {
+  const routes = [{ destination: vpcCidr, target: 'local' }, ...(table?.routes ?? [])]
+    .map((r) => ({ route: r, cidr: parseCidr(r.destination) }))
+    .filter((r): r is { route: { destination: string; target: string }; cidr: Cidr } => r.cidr !== undefined && r.cidr.version === 4)
+    .sort((a, b) => b.cidr.prefix - a.cidr.prefix);
+  let remaining: Box[] = dest.map((b) => ({ ...b, ...allPorts }));
+  const used: RouteResult['used'] = [];
+  for (const { route, cidr } of routes) {
+    const cut: Box = { lo: cidr.first, hi: cidr.last, ...allPorts };
+    if (!remaining.some((b) => overlapsBox(b, cut))) continue;
+    if (gateway === undefined || route.target !== gateway) return { used, elsewhere: route };
+    used.push(route);
+    remaining = minusAll(remaining, cut);
+  }
+  return remaining.length > 0 ? { used, missing: remaining } : { used };
+}
+
+interface AclResult {
+  allowed: boolean;
+  used: AclRule[];
+  /** The rule that denies, or undefined for the implicit final deny. */
+  deniedBy?: AclRule;
+  /** Flows no rule allows, or that the deny rule hits. */
+  left?: Box[];
+}
+
+type AclRule = NonNullable<NetworkAcl['inbound']>[number] | NonNullable<NetworkAcl['outbound']>[number];
+
+/** Rules by number ascending, first match wins, implicit deny last — over a set of flows. */
+function evaluateAcl(rules: AclRule[], protocol: ReachProtocol, flows: Box[]): AclResult {
+  let remaining: Box[] = flows;
+  const used: AclRule[] = [];
+  for (const rule of [...rules].sort((a, b) => a.rule - b.rule)) {
+    if (!protocolMatches(rule.protocol, protocol)) continue;
+    const peer = 'source' in rule ? rule.source : rule.destination;
+    const box = ruleBox(rule.protocol, rule.port, peer);
+    if (!box || !remaining.some((b) => overlapsBox(b, box))) continue;
+    if (rule.action === 'deny') return { allowed: false, used, deniedBy: rule, left: remaining.filter((b) => overlapsBox(b, box)).map((b) => intersect(b, box)) };
+    used.push(rule);
+    remaining = minusAll(remaining, box);
+    if (remaining.length === 0) return { allowed: true, used };
+  }
+  return remaining.length === 0 ? { allowed: true, used } : { allowed: false, used, left: remaining };
+}
+
+interface GroupResult {
+  allowed: boolean;
+  used: { group: string; rule: SgRule }[];
+  left?: Box[];
+}
+
+type SgRule = NonNullable<SecurityGroup['ingress']>[number] | NonNullable<SecurityGroup['egress']>[number];
+
+/** Security group rules only allow; the union of every matching rule of every group counts. */
+function evaluateGroups(groups: { name: string; rules: SgRule[] }[], protocol: ReachProtocol, flows: Box[]): GroupResult {
+  let remaining: Box[] = flows;
+  const used: GroupResult['used'] = [];
+  for (const group of groups)
+    for (const rule of group.rules) {
+      if (!protocolMatches(rule.protocol, protocol)) continue;
+      const peer = 'source' in rule ? rule.source : rule.destination;
+      const box = ruleBox(rule.protocol, rule.port, peer);
+      if (!box || !remaining.some((b) => overlapsBox(b, box))) continue;
+      used.push({ group: group.name, rule });
+      remaining = minusAll(remaining, box);
+    }
+  return remaining.length === 0 ? { allowed: true, used } : { allowed: false, used, left: remaining };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query.
+
+/** Checks and completes a query against the blueprint; throws a usage error a user can act on. */
+export function resolveQuery(bp: Blueprint, query: ReachQuery): ResolvedQuery {
+  const instances = bp.instances ?? [];
+  if (instances.length === 0) throw new BlueprintError('usage', say.noInstances());
+  const instance = query.to === undefined ? instances[0]! : instances.find((i) => i.name === query.to);
+  if (!instance) throw new BlueprintError('usage', say.unknownInstance(query.to!, instances.map((i) => i.name)));
+  const direction = query.direction ?? 'inbound';
+  const protocol = query.protocol ?? 'tcp';
+  let port: number | null = null;
+  if (protocol !== 'icmp') {
+    if (query.port === undefined && protocol === 'udp') throw new BlueprintError('usage', say.udpNeedsPort());
+    port = query.port ?? (direction === 'outbound' ? 443 : (instance.sshPort ?? 22));
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BlueprintError('usage', say.badPort(String(query.port)));
+  }
+  const fromText = query.from ?? '0.0.0.0/0';
+  const from = parseCidr(fromText.includes('/') ? fromText : `${fromText}/32`);
+  if (!from || from.version !== 4) throw new BlueprintError('usage', say.badSource(fromText));
+  const vpc = parseCidr(bp.vpc.cidr);
+  if (vpc && vpc.first <= from.first && from.last <= vpc.last) throw new BlueprintError('usage', say.sourceInsideVpc(from.network, bp.vpc.cidr));
+  return { instance: instance.name, protocol, port, from: from.network, direction };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk.
+
+/** Is the path open? Inbound: from `from` on the internet to the instance, and the reply back.
+ * Outbound: from the instance to `from` on the internet, and the answer back in. */
+export function analyzeReach(bp: Blueprint, query: ReachQuery = {}, ctx: ReachContext = {}): ReachVerdict {
+  const q = resolveQuery(bp, query);
+  const instance = (bp.instances ?? []).find((i) => i.name === q.instance)!;
+  return q.direction === 'outbound' ? walkOutbound(bp, q, instance, ctx) : walkInbound(bp, q, instance, ctx);
+}
+
+interface Walk {
+  bp: Blueprint;
+  q: ResolvedQuery;
+  ctx: ReachContext;
+  place: Placement;
+  /** The peer's addresses outside the VPC (inside it the local route wins; that is not the internet). */
+  peer: Box[];
+  hops: Hop[];
+  returnHops: Hop[];
+}
+
+function idOf(ctx: ReachContext, name: string): string | null {
+  return ctx.ids?.[name] ?? ctx.state?.resources[name]?.id ?? null;
+}
+
+function publicAddressOf(ctx: ReachContext, name: string): string | undefined {
+  const known = ctx.publicAddresses?.[name];
+  if (known) return known;
+  const attrs = ctx.state?.resources[name]?.attributes ?? {};
+  for (const key of ['publicIp', 'publicIpAddress', 'address']) if (typeof attrs[key] === 'string') return attrs[key] as string;
+  return undefined;
+}
+
+function hop(w: Walk, kind: HopKind, name: string, detail: string, id?: string | null): Hop {
+  return { kind, name, id: id === undefined ? idOf(w.ctx, name) : id, detail };
+}
+
+type Block = { code: ReachCode; reason: string; fix?: ReachFix };
+
+function finish(w: Walk, leg: 'forward' | 'return', blockedHop: Hop | undefined, block: Block | undefined): ReachVerdict {
+  if (!blockedHop || !block) return { reachable: true, code: null, awsCode: null, reason: null, hops: w.hops, returnHops: w.returnHops, query: w.q };
+  blockedHop.blocked = true;
+  const list = leg === 'forward' ? w.hops : w.returnHops;
+  list.push(blockedHop);
+  return {
+    reachable: false,
+    code: block.code,
+    awsCode: awsCodes[block.code],
+    reason: block.reason,
+    hops: w.hops,
+    returnHops: leg === 'forward' ? [] : w.returnHops,
+    query: w.q,
+    blockedAt: { leg, index: list.length - 1, kind: blockedHop.kind, name: blockedHop.name },
+    ...(block.fix ? { fix: block.fix } : {}),
+  };
+}
+
+function startWalk(bp: Blueprint, q: ResolvedQuery, instance: Instance, ctx: ReachContext): Walk {
+  const from = parseCidr(q.from)!;
+  const vpc = parseCidr(bp.vpc.cidr);
+  let peer: Box[] = [{ lo: from.first, hi: from.last, ...allPorts }];
+  if (vpc) peer = minusAll(peer, { lo: vpc.first, hi: vpc.last, ...allPorts });
+  return { bp, q, ctx, place: placementOf(bp, instance), peer, hops: [], returnHops: [] };
+}
+
+function trafficOf(q: ResolvedQuery): say.Traffic {
+  return { protocol: q.protocol, port: q.port };
+}
+
+/** The flows of the request: the peer's addresses × the service port. */
+function requestFlows(w: Walk): Box[] {
+  const p = w.q.port ?? 0;
+  return w.peer.map((b) => ({ lo: b.lo, hi: b.hi, pLo: p, pHi: p }));
+}
+
+/** The flows of the reply: the peer's addresses × the ephemeral ports (any for icmp). */
+function replyFlows(w: Walk): Box[] {
+  return w.q.protocol === 'icmp' ? requestFlows(w) : w.peer.map((b) => ({ lo: b.lo, hi: b.hi, pLo: ephemeralPorts.from, pHi: ephemeralPorts.to }));
+}
+
+function walkInbound(bp: Blueprint, q: ResolvedQuery, instance: Instance, ctx: ReachContext): ReachVerdict {
+  const w = startWalk(bp, q, instance, ctx);
+  const { place } = w;
+  const traffic = trafficOf(q);
+  const gateway = bp.internetGateway?.name;
+  w.hops.push(hop(w, 'internet', 'internet', say.internetFrom(q.from), null));
+
+  // The internet gateway attached to the VPC.
+  if (!gateway) return finish(w, 'forward', hop(w, 'vpc', bp.vpc.name, say.noGatewayDetail(bp.vpc.name)), { code: 'NO_INTERNET_GATEWAY', reason: say.noGatewayReason(bp.vpc.name, place.instance.name), fix: { kind: 'add-internet-gateway', vpc: bp.vpc.name } });
+  w.hops.push(hop(w, 'internetGateway', gateway, say.gatewayIn(bp.vpc.name)));
+
+  // The public address the peer dials, translated by the gateway to the private one.
+  const privateIp = place.privateIp ?? say.anAddressIn(subnetCidr(bp, place.subnet));
+  const block = publicAddressHop(w, privateIp, 'inbound');
+  if (block) return block;
+
+  // The route table of the subnet: the local route delivers inside the VPC.
+  const governing = routeTableOf(bp, place.subnet, ctx);
+  w.hops.push(hop(w, 'routeTable', governing.name, say.localRouteIn(bp.vpc.cidr, place.subnet ?? '?', governing.explicit), governing.table ? undefined : idOf(ctx, governing.name)));
+
+  // The network ACL, inbound: the request's port from the peer.
+  const acl = aclOf(bp, place.subnet);
+  if (acl === 'default') w.hops.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAcl()));
+  else if (acl) {
+    const result = evaluateAcl(acl.inbound ?? [], q.protocol, requestFlows(w));
+    if (!result.allowed)
+      return finish(w, 'forward', hop(w, 'networkAcl', acl.name, say.aclBlockedDetail('inbound', result.deniedBy, describeLeft(w, result.left!, traffic, false, 'inbound'))), {
+        code: 'NETWORK_ACL_DENIES_INBOUND',
+        reason: say.aclInboundReason(acl.name, place.subnet ?? '?', traffic, addressesText(w, result.left!), result.deniedBy),
+        ...(result.deniedBy ? {} : { fix: { kind: 'add-network-acl-rule', networkAcl: acl.name, direction: 'inbound', protocol: q.protocol, ...(q.port === null ? {} : { port: String(q.port) }), peer: q.from } }),
+      });
+    w.hops.push(hop(w, 'networkAcl', acl.name, say.aclAllowed('inbound', result.used.map(formatAclRule))));
+  }
+
+  // The security groups of the interface, inbound.
+  const groups = groupsOf(bp, place, 'ingress');
+  const sg = evaluateGroups(groups, q.protocol, requestFlows(w));
+  if (!sg.allowed) {
+    const name = place.securityGroups[0] ?? defaultGroupName(bp);
+    const others = otherPeersFor(groups, q);
+    return finish(w, 'forward', hop(w, 'securityGroup', name, say.groupBlockedDetail('inbound', traffic, addressesText(w, sg.left!), place.securityGroups)), {
+      code: 'SECURITY_GROUP_RULE_MISSING',
+      reason: say.groupInboundReason(place.securityGroups, traffic, q.from, addressesText(w, sg.left!), others),
+      ...(place.securityGroups[0] ? { fix: { kind: 'add-security-group-rule', securityGroup: place.securityGroups[0], direction: 'ingress', protocol: q.protocol, ...(q.port === null ? {} : { port: q.port }), peer: q.from } } : {}),
+    });
+  }
+  for (const name of unique(sg.used.map((u) => u.group)))
+    w.hops.push(hop(w, 'securityGroup', name, say.groupAllowed('inbound', sg.used.filter((u) => u.group === name).map((u) => formatGroupRule('inbound', u.rule)))));
+
+  // The interface and the instance.
+  w.hops.push(interfaceHop(w, privateIp));
+  const notRunning = instanceState(w);
+  if (notRunning) return finish(w, 'forward', hop(w, 'instance', place.instance.name, say.instanceStateDetail(notRunning)), { code: 'INSTANCE_NOT_RUNNING', reason: say.instanceNotRunning(place.instance.name, notRunning) });
+  w.hops.push(hop(w, 'instance', place.instance.name, say.instanceReceives(traffic, q.protocol === 'tcp' && q.port === (place.instance.sshPort ?? 22) ? place.instance.sshUser : undefined)));
+
+  // The reply: instance → security group (stateful) → ACL outbound (stateless) → route → gateway.
+  w.returnHops.push(hop(w, 'instance', place.instance.name, say.instanceReplies(traffic, privateIp, q.from)));
+  if (place.securityGroups.length > 0) w.returnHops.push(hop(w, 'securityGroup', sg.used[0]?.group ?? place.securityGroups[0]!, say.statefulReply()));
+  if (acl === 'default') w.returnHops.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAclReply()));
+  else if (acl) {
+    const result = evaluateAcl(acl.outbound ?? [], q.protocol, replyFlows(w));
+    if (!result.allowed)
+      return finish(w, 'return', hop(w, 'networkAcl', acl.name, say.aclBlockedDetail('outbound', result.deniedBy, describeLeft(w, result.left!, traffic, true, 'outbound'))), {
+        code: 'NETWORK_ACL_DENIES_OUTBOUND',
+        reason: say.aclReplyOutReason(acl.name, traffic, addressesText(w, result.left!), describePorts(result.left![0]!), result.deniedBy),
+        fix: { kind: 'add-network-acl-rule', networkAcl: acl.name, direction: 'outbound', protocol: q.protocol, ...(q.protocol === 'icmp' ? {} : { port: `${ephemeralPorts.from}-${ephemeralPorts.to}` }), peer: q.from },
+      });
+    w.returnHops.push(hop(w, 'networkAcl', acl.name, say.statelessReply('outbound', result.used.map(formatAclRule))));
+  }
+  const routeBlock = routeHop(w, w.returnHops, 'return', governing, gateway);
+  if (routeBlock) return routeBlock;
+  w.returnHops.push(hop(w, 'internetGateway', gateway, say.gatewayOut(privateIp, publicLabel(w))));
+  w.returnHops.push(hop(w, 'internet', 'internet', say.backTo(q.from), null));
+  return finish(w, 'return', undefined, undefined);
+}
+
+function walkOutbound(bp: Blueprint, q: ResolvedQuery, instance: Instance, ctx: ReachContext): ReachVerdict {
+  const w = startWalk(bp, q, instance, ctx);
+  const { place } = w;
+  const traffic = trafficOf(q);
+  const gateway = bp.internetGateway?.name;
+  const privateIp = place.privateIp ?? say.anAddressIn(subnetCidr(bp, place.subnet));
+
+  const notRunning = instanceState(w);
+  if (notRunning) return finish(w, 'forward', hop(w, 'instance', place.instance.name, say.instanceStateDetail(notRunning)), { code: 'INSTANCE_NOT_RUNNING', reason: say.instanceNotRunning(place.instance.name, notRunning) });
+  w.hops.push(hop(w, 'instance', place.instance.name, say.instanceSends(traffic, q.from)));
+  w.hops.push(interfaceHop(w, privateIp));
+
+  // Security group egress: declared rules, or AWS's default allow-all.
+  const declared = place.securityGroups
+    .map((name) => (bp.securityGroups ?? []).find((g) => g.name === name))
+    .filter((g): g is SecurityGroup => g !== undefined);
+  const groups = groupsOf(bp, place, 'egress');
+  const sg = evaluateGroups(groups, q.protocol, requestFlows(w));
+  if (!sg.allowed) {
+    const name = place.securityGroups[0] ?? defaultGroupName(bp);
+    return finish(w, 'forward', hop(w, 'securityGroup', name, say.groupBlockedDetail('outbound', traffic, addressesText(w, sg.left!), place.securityGroups)), {
+      code: 'SECURITY_GROUP_RULE_MISSING',
+      reason: say.groupEgressReason(place.securityGroups, traffic, q.from),
+      ...(place.securityGroups[0] ? { fix: { kind: 'add-security-group-rule', securityGroup: place.securityGroups[0], direction: 'egress', protocol: q.protocol, ...(q.port === null ? {} : { port: q.port }), peer: q.from } } : {}),
+    });
+  }
+  for (const name of unique(sg.used.map((u) => u.group))) {
+    const defaultEgress = declared.find((g) => g.name === name)?.egress === undefined;
+    w.hops.push(hop(w, 'securityGroup', name, defaultEgress ? say.defaultEgress() : say.groupAllowed('outbound', sg.used.filter((u) => u.group === name).map((u) => formatGroupRule('outbound', u.rule)))));
+  }
+
+  // ACL outbound: the request's port to the peer.
+  const acl = aclOf(bp, place.subnet);
+  if (acl === 'default') w.hops.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAcl()));
+  else if (acl) {
+    const result = evaluateAcl(acl.outbound ?? [], q.protocol, requestFlows(w));
+    if (!result.allowed)
+      return finish(w, 'forward', hop(w, 'networkAcl', acl.name, say.aclBlockedDetail('outbound', result.deniedBy, describeLeft(w, result.left!, traffic, false, 'outbound'))), {
+        code: 'NETWORK_ACL_DENIES_OUTBOUND',
+        reason: say.aclRequestOutReason(acl.name, traffic, addressesText(w, result.left!), result.deniedBy),
+        ...(result.deniedBy ? {} : { fix: { kind: 'add-network-acl-rule', networkAcl: acl.name, direction: 'outbound', protocol: q.protocol, ...(q.port === null ? {} : { port: String(q.port) }), peer: q.from } }),
+      });
+    w.hops.push(hop(w, 'networkAcl', acl.name, say.aclAllowed('outbound', result.used.map(formatAclRule))));
+  }
+
+  // The route to the gateway, then the public address, then the gateway.
+  const governing = routeTableOf(bp, place.subnet, ctx);
+  if (!gateway) return finish(w, 'forward', hop(w, 'vpc', bp.vpc.name, say.noGatewayDetail(bp.vpc.name)), { code: 'NO_INTERNET_GATEWAY', reason: say.noGatewayOutReason(bp.vpc.name, place.instance.name), fix: { kind: 'add-internet-gateway', vpc: bp.vpc.name } });
+  const routeBlock = routeHop(w, w.hops, 'forward', governing, gateway);
+  if (routeBlock) return routeBlock;
+  const block = publicAddressHop(w, privateIp, 'outbound');
+  if (block) return block;
+  w.hops.push(hop(w, 'internetGateway', gateway, say.gatewayOut(privateIp, publicLabel(w))));
+  w.hops.push(hop(w, 'internet', 'internet', say.internetTo(q.from), null));
+
+  // The answer back in: gateway → ACL inbound (stateless: the ephemeral ports) → group (stateful).
+  w.returnHops.push(hop(w, 'internet', 'internet', say.answerFrom(q.from), null));
+  w.returnHops.push(hop(w, 'internetGateway', gateway, say.gatewayBackIn(publicLabel(w), privateIp)));
+  if (acl === 'default') w.returnHops.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAclReply()));
+  else if (acl) {
+    const result = evaluateAcl(acl.inbound ?? [], q.protocol, replyFlows(w));
+    if (!result.allowed)
+      return finish(w, 'return', hop(w, 'networkAcl', acl.name, say.aclBlockedDetail('inbound', result.deniedBy, describeLeft(w, result.left!, traffic, true, 'inbound'))), {
+        code: 'NETWORK_ACL_DENIES_INBOUND',
+        reason: say.aclReplyInReason(acl.name, traffic, addressesText(w, result.left!), describePorts(result.left![0]!), result.deniedBy),
+        fix: { kind: 'add-network-acl-rule', networkAcl: acl.name, direction: 'inbound', protocol: q.protocol, ...(q.protocol === 'icmp' ? {} : { port: `${ephemeralPorts.from}-${ephemeralPorts.to}` }), peer: q.from },
+      });
+    w.returnHops.push(hop(w, 'networkAcl', acl.name, say.statelessReply('inbound', result.used.map(formatAclRule))));
+  }
+  if (place.securityGroups.length > 0) w.returnHops.push(hop(w, 'securityGroup', sg.used[0]?.group ?? place.securityGroups[0]!, say.statefulAnswer()));
+  w.returnHops.push(interfaceHop(w, privateIp));
+  w.returnHops.push(hop(w, 'instance', place.instance.name, say.instanceGetsAnswer(traffic)));
+  return finish(w, 'return', undefined, undefined);
+}
+
+function publicAddressHop(w: Walk, privateIp: string, direction: ReachDirection): ReachVerdict | undefined {
+  const { place } = w;
+  if (place.elasticIp) {
+    w.hops.push(hop(w, 'elasticIp', place.elasticIp, say.elasticIpTranslation(place.elasticIp, publicAddressOf(w.ctx, place.elasticIp), privateIp, direction)));
+    return undefined;
+  }
+  if (place.autoPublicIp) {
+    w.hops.push(hop(w, 'publicIp', place.instance.name, say.publicIpTranslation(publicAddressOf(w.ctx, place.instance.name), privateIp, direction), null));
+    return undefined;
+  }
+  const onEni = place.networkInterface !== undefined;
+  return finish(w, 'forward', hop(w, onEni ? 'networkInterface' : 'instance', place.interfaceName, say.noPublicDetail(privateIp)), {
+    code: 'NO_PUBLIC_ADDRESS',
+    reason: direction === 'inbound' ? say.noPublicReason(place.instance.name, place.networkInterface, privateIp) : say.noPublicOutReason(place.instance.name, place.networkInterface),
+    fix: onEni ? { kind: 'add-elastic-ip', networkInterface: place.networkInterface! } : { kind: 'set-public-ip', instance: place.instance.name },
+  });
+}
+
+function routeHop(w: Walk, list: Hop[], leg: 'forward' | 'return', governing: GoverningTable, gateway: string): ReachVerdict | undefined {
+  const result = routeTo(governing.table, w.bp.vpc.cidr, gateway, w.peer);
+  const id = governing.table ? undefined : idOf(w.ctx, governing.name);
+  const subnet = w.place.subnet ?? '?';
+  if (result.missing || result.elsewhere) {
+    const uncovered = result.missing ? addressesText(w, result.missing) : w.q.from;
+    const partial = result.used.length > 0;
+    return finish(w, leg, hop(w, 'routeTable', governing.name, say.noRouteDetail(uncovered, gateway, result.elsewhere), id), {
+      code: 'NO_ROUTE_TO_INTERNET_GATEWAY',
+      reason: governing.explicit || governing.table
+        ? say.noRouteReason(governing.name, subnet, uncovered, gateway, partial, leg === 'return')
+        : say.mainTableReason(subnet, w.bp.vpc.name, gateway, leg === 'return'),
+      fix: governing.explicit || governing.table
+        ? { kind: 'add-route', routeTable: governing.name, destination: partial ? uncovered : '0.0.0.0/0', target: gateway }
+        : { kind: 'associate-route-table', subnet, ...(routedTable(w.bp, gateway) ? { routeTable: routedTable(w.bp, gateway)! } : {}), target: gateway },
+    });
+  }
+  // Most specific first: the route that decides for (most of) the peer's addresses.
+  list.push(hop(w, 'routeTable', governing.name, say.routeUsed(result.used.map((r) => r.destination), gateway, leg === 'return'), id));
+  return undefined;
+}
+
+/** A declared route table with a default route to the gateway, to associate a subnet with. */
+function routedTable(bp: Blueprint, gateway: string): string | undefined {
+  return (bp.routeTables ?? []).find((rt) => (rt.routes ?? []).some((r) => r.target === gateway && parseCidr(r.destination)?.prefix === 0))?.name;
+}
+
+function interfaceHop(w: Walk, privateIp: string): Hop {
+  const { place } = w;
+  return hop(w, 'networkInterface', place.interfaceName, say.interfaceDetail(privateIp, place.subnet ?? '?', place.networkInterface === undefined), place.networkInterface ? undefined : null);
+}
+
+function instanceState(w: Walk): string | undefined {
+  const state = w.ctx.instanceStates?.[w.place.instance.name];
+  return state !== undefined && state !== 'running' ? state : undefined;
+}
+
+function groupsOf(bp: Blueprint, place: Placement, direction: 'ingress' | 'egress'): { name: string; rules: SgRule[] }[] {
+  if (place.securityGroups.length === 0) {
+    // The VPC's default group: in from its own members only (never the internet), out to all.
+    return [{ name: defaultGroupName(bp), rules: direction === 'egress' ? [{ protocol: 'all', destination: '0.0.0.0/0' }] : [] }];
+  }
+  return place.securityGroups.map((name) => {
+    const group = (bp.securityGroups ?? []).find((g) => g.name === name);
+    const rules: SgRule[] = direction === 'ingress' ? (group?.ingress ?? []) : (group?.egress ?? [{ protocol: 'all', destination: '0.0.0.0/0' }]);
+    return { name, rules };
+  });
+}
+
+/** The CIDRs other rules of the groups allow the same traffic from (to say "only from …"). */
+function otherPeersFor(groups: { name: string; rules: SgRule[] }[], q: ResolvedQuery): string[] {
+  const out: string[] = [];
+  for (const g of groups)
+    for (const rule of g.rules) {
+      if (!protocolMatches(rule.protocol, q.protocol)) continue;
+      const ports = rulePorts(rule.protocol, rule.port);
+      if (!ports || (q.port !== null && (q.port < ports.pLo || q.port > ports.pHi))) continue;
+      out.push('source' in rule ? rule.source : rule.destination);
+    }
+  return unique(out);
+}
+
+function defaultGroupName(bp: Blueprint): string {
+  return `default (${bp.vpc.name})`;
+}
+
+function defaultAclName(bp: Blueprint): string {
+  return `default ACL (${bp.vpc.name})`;
+}
+
+function subnetCidr(bp: Blueprint, subnet: string | undefined): string {
+  return (bp.subnets ?? []).find((s) => s.name === subnet)?.cidr ?? '?';
+}
+
+function publicLabel(w: Walk): string | undefined {
+  const { place } = w;
+  if (place.elasticIp) return say.elasticIpLabel(place.elasticIp, publicAddressOf(w.ctx, place.elasticIp));
+  if (place.autoPublicIp) return say.publicIpLabel(publicAddressOf(w.ctx, place.instance.name));
+  return undefined;
+}
+
+/** "TCP 22 (SSH) from 0.0.0.0/0", or for a reply "tcp 1024-65535 to 0.0.0.0/0". */
+function describeLeft(w: Walk, left: Box[], traffic: say.Traffic, reply: boolean, direction: 'inbound' | 'outbound'): string {
+  const where = addressesText(w, left);
+  const what = reply && traffic.protocol !== 'icmp' ? `${traffic.protocol} ${describePorts(left[0]!)}` : say.describeTraffic(traffic);
+  return say.flowText(what, direction === 'inbound' ? 'from' : 'to', where);
+}
+
+/** The peer as the user wrote it when none of it got through, else "part of it, e.g. …". */
+function addressesText(w: Walk, boxes: Box[]): string {
+  const merged = mergeAddresses(boxes);
+  const size = (list: { lo: bigint; hi: bigint }[]) => list.reduce((n, r) => n + r.hi - r.lo + 1n, 0n);
+  if (merged.length === 0 || size(merged) === size(mergeAddresses(w.peer))) return w.q.from;
+  const first = merged[0]!;
+  if (merged.length === 1 && describeAddresses({ ...first, ...allPorts }).includes('/')) return describeAddresses({ ...first, ...allPorts });
+  return say.partOf(w.q.from, largestBlockAt(first.lo, first.hi));
+}
+
+function formatAclRule(rule: AclRule): string {
+  const peer = 'source' in rule ? rule.source : rule.destination;
+  return say.aclRuleText(rule.rule, rule.action, formatRulePorts(rule.protocol, rule.port), 'source' in rule ? 'from' : 'to', peer);
+}
+
+function formatGroupRule(direction: 'inbound' | 'outbound', rule: SgRule): string {
+  const peer = 'source' in rule ? rule.source : rule.destination;
+  return say.groupRuleText(direction, formatRulePorts(rule.protocol, rule.port), peer, rule.description);
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
