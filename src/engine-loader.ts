@@ -13,6 +13,9 @@ export function loadEngine(): EngineApi {
 /** Named exports of the engine bundle besides `engine` (optional: an older bundle may lack one). */
 export interface EngineExports {
   waitUntilSshReady?: typeof import('./aws/instance-wait').waitUntilSshReady;
+  reachSnapshot?: typeof import('./aws/reach-live').reachSnapshot;
+  stopInstance?: typeof import('./aws/instance-power').stopInstance;
+  startInstance?: typeof import('./aws/instance-power').startInstance;
 }
 
 /** The engine bundle's other named exports, loaded the same way as the engine. */

@@ -8,3 +8,9 @@ const notYet = async (): Promise<never> => {
 };
 
 export const engine: EngineApi = { plan: notYet, apply: notYet, destroy: notYet, refresh: notYet };
+
+// Stop/Start Instance in VS Code (the Elastic IP survives a stop/start).
+export { stopInstance, startInstance } from './aws/instance-power';
+
+// `reach --live`: the VPC as AWS has it, for the traffic path analysis.
+export { reachSnapshot } from './aws/reach-live';

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineApi, EngineOptions } from '../core/engine-api';
+import type { EngineExports } from '../engine-loader';
 import type { EngineEvent } from '../core/events';
 import type { Plan } from '../core/plan';
 import { components, dependencyOrder } from '../core/model';
@@ -14,6 +15,7 @@ export interface ContextParts {
   log: vscode.LogOutputChannel;
   settings: () => Settings;
   loadEngine: () => EngineApi;
+  loadEngineExports: () => EngineExports;
   events: vscode.EventEmitter<EngineEvent>;
   validation: ValidationCache;
   states: StateStore;
@@ -26,6 +28,7 @@ export function createCommandContext(parts: ContextParts): CommandContext {
     log: parts.log,
     settings: parts.settings,
     loadEngine: parts.loadEngine,
+    loadEngineExports: parts.loadEngineExports,
     events: parts.events,
     blueprint: (arg) => resolveBlueprint(parts, arg),
     readState: (p) => parts.states.read(p),

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../core/events';
 import type { Plan } from '../core/plan';
-import { loadEngine } from '../engine-loader';
+import { loadEngine, loadEngineExports } from '../engine-loader';
 import { ValidationCache, isBlueprintPath } from './blueprint-files';
 import { BlueprintCodeLens } from './codelens';
 import { commandTable } from './commands';
@@ -42,7 +42,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   const validation = new ValidationCache();
   const states = new StateStore();
   const plans = new Map<string, Plan>();
-  const ctx: CommandContext = createCommandContext({ extension, log, settings: readSettings, loadEngine, events, validation, states, plans });
+  const ctx: CommandContext = createCommandContext({ extension, log, settings: readSettings, loadEngine, loadEngineExports, events, validation, states, plans });
 
   let lookup: PublicIpLookup = () => checkIpAmazonaws();
   const diagnostics = new BlueprintDiagnostics(validation);

@@ -2,6 +2,7 @@
 // context the extension passes in at activation. No globals: everything a command needs is here.
 import type * as vscode from 'vscode';
 import type { EngineApi, EngineOptions } from '../../core/engine-api';
+import type { EngineExports } from '../../engine-loader';
 import type { EngineEvent } from '../../core/events';
 import type { Blueprint } from '../../core/schema';
 import type { Component } from '../../core/model';
@@ -42,6 +43,8 @@ export interface CommandContext {
   settings(): Settings;
   /** The engine (AWS SDK inside), loaded on first call. */
   loadEngine(): EngineApi;
+  /** The engine bundle's other named exports (stopInstance, waitUntilSshReady, …), loaded on first call. */
+  loadEngineExports(): EngineExports;
   /** Every EngineEvent of every run is fired here; the diagram panel subscribes to `.event`. */
   readonly events: vscode.EventEmitter<EngineEvent>;
   /** The blueprint to act on: a Uri / tree item / path argument, else the active editor, else
