@@ -1,10 +1,11 @@
 // A blueprint as an AWS CloudFormation template: the same resources, the same names (as tags),
 // so a team that outgrows the editor can hand its stack to AWS's own engine. Pure: the caller
 // passes what needs a file or AWS (a public key's text, the image the engine resolved).
-import { stringify } from 'yaml';
+import { Document, Scalar } from 'yaml';
 import type { Blueprint, Instance, NetworkAcl, SecurityGroup } from './schema';
 import { findCycle, components } from './model';
 import { parsePortRange } from './ports';
+import type { StateFile } from './state';
 
 /** A CloudFormation value: plain data or an intrinsic function ({ Ref }, { 'Fn::GetAtt' }, …). */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -352,7 +353,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     props.Tags = tags(key.name, key.tags);
     resources[keyId] = { Type: 'AWS::EC2::KeyPair', Properties: props };
     if (!key.publicKeyFile) {
-      const pem = `${key.name}.pem`;
+      const pem = `~/.ssh/${key.name}.pem`;
       outputs[ids.claim(`${keyId}PrivateKey`)] = {
         Description:
           `CloudFormation keeps the private key of ${key.name} in SSM Parameter Store under /ec2/keypair/<key-pair-id>. ` +
@@ -452,6 +453,21 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
   return template;
 }
 
+/** What the state file knows that the template needs: the image each instance was created from. */
+export function optionsFromState(bp: Blueprint, state: StateFile | undefined): Pick<CloudFormationOptions, 'images'> {
+  const images: Record<string, ResolvedImage> = {};
+  for (const inst of bp.instances ?? []) {
+    const attributes = state?.resources[inst.name]?.attributes;
+    if (!attributes) continue;
+    // The recorded image holds only while the blueprint still names the same image.
+    if (attributes.image !== undefined && attributes.image !== inst.image) continue;
+    const imageId = typeof attributes.imageId === 'string' && attributes.imageId.startsWith('ami-') ? attributes.imageId : undefined;
+    const rootDeviceName = typeof attributes.rootDeviceName === 'string' ? attributes.rootDeviceName : undefined;
+    if (imageId || rootDeviceName) images[inst.name] = { ...(imageId ? { imageId } : {}), ...(rootDeviceName ? { rootDeviceName } : {}) };
+  }
+  return { images };
+}
+
 /** The user name the images of an alias log in with. */
 export function defaultSshUser(image: string): string {
   return image.startsWith('ubuntu') ? 'ubuntu' : 'ec2-user';
@@ -478,5 +494,9 @@ export type TemplateFormat = 'yaml' | 'json';
  * every CloudFormation tool reads. */
 export function templateText(template: CloudFormationTemplate, format: TemplateFormat = 'yaml'): string {
   if (format === 'json') return JSON.stringify(template, null, 2) + '\n';
-  return stringify(template, { lineWidth: 0, aliasDuplicateObjects: false });
+  const doc = new Document(template, { aliasDuplicateObjects: false });
+  // A bare 2010-09-09 reads as a date to YAML 1.1 tools; CloudFormation wants the string.
+  const version = doc.get('AWSTemplateFormatVersion', true);
+  if (version instanceof Scalar) version.type = Scalar.QUOTE_DOUBLE;
+  return doc.toString({ lineWidth: 0 });
 }

@@ -2,5 +2,6 @@
 import type { CliCommand } from '../command';
 import { validate } from './validate';
 import { ssh } from './ssh';
+import { exportCommand } from './export';
 
-export const commands: CliCommand[] = [validate, ssh];
+export const commands: CliCommand[] = [validate, exportCommand, ssh];
