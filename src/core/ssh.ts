@@ -44,10 +44,15 @@ export function sshArgv(target: SshEndpoint, remoteCommand: readonly string[] = 
   return ['ssh', ...sshArgs(target, remoteCommand)];
 }
 
-export type ShellKind = 'posix' | 'powershell';
+export type ShellKind = 'posix' | 'powershell' | 'cmd';
 
-/** The shell the user most likely pastes into on this platform. */
-export function shellFor(platform: string): ShellKind {
+/** The shell the user pastes into: VS Code's default terminal shell when known (vscode.env.shell),
+ * else PowerShell on Windows and a POSIX shell elsewhere. */
+export function shellFor(platform: string, shellPath?: string): ShellKind {
+  const name = (shellPath ?? '').split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+  if (name === 'pwsh' || name === 'powershell') return 'powershell';
+  if (name === 'cmd') return 'cmd';
+  if (name !== '') return 'posix'; // bash, zsh, sh, fish, Git Bash, WSL
   return platform === 'win32' ? 'powershell' : 'posix';
 }
 
@@ -65,9 +70,16 @@ export function quotePowerShell(arg: string): string {
   return `'${arg.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
 }
 
+/** One argument for cmd.exe: double quotes around anything with a space or a character cmd
+ * reads as syntax (Windows paths cannot hold a double quote). */
+export function quoteCmd(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_.:\\/=+@,-]+$/.test(arg)) return arg;
+  return `"${arg.replace(/"/g, '""')}"`;
+}
+
 /** A whole command line for copying and pasting. */
 export function formatCommandLine(argv: readonly string[], shell: ShellKind): string {
-  const quote = shell === 'powershell' ? quotePowerShell : quotePosix;
+  const quote = shell === 'powershell' ? quotePowerShell : shell === 'cmd' ? quoteCmd : quotePosix;
   return argv.map(quote).join(' ');
 }
 

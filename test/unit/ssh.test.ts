@@ -79,8 +79,19 @@ test('POSIX quoting survives a real shell: sh reads back exactly the arguments',
   assert.equal(quotePosix('ec2-user@1.2.3.4'), 'ec2-user@1.2.3.4');
 });
 
-test('Windows gets PowerShell quoting, everything else POSIX', () => {
+test('the quoting follows the terminal\'s shell: PowerShell by default on Windows, POSIX elsewhere', () => {
   assert.equal(shellFor('win32'), 'powershell');
   assert.equal(shellFor('linux'), 'posix');
   assert.equal(shellFor('darwin'), 'posix');
+  assert.equal(shellFor('win32', 'C:\\Program Files\\PowerShell\\7\\pwsh.exe'), 'powershell');
+  assert.equal(shellFor('win32', 'C:\\Windows\\System32\\cmd.exe'), 'cmd');
+  assert.equal(shellFor('win32', 'C:\\Program Files\\Git\\bin\\bash.exe'), 'posix');
+  assert.equal(shellFor('linux', '/usr/bin/zsh'), 'posix');
+});
+
+test('cmd.exe quoting: double quotes around paths with spaces', () => {
+  assert.equal(
+    formatCommandLine(['ssh', '-i', 'C:\\Users\\Atsushi Sato\\.ssh\\k.pem', 'ec2-user@1.2.3.4'], 'cmd'),
+    'ssh -i "C:\\Users\\Atsushi Sato\\.ssh\\k.pem" ec2-user@1.2.3.4',
+  );
 });

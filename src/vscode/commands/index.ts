@@ -35,6 +35,9 @@ export const commandTable: readonly CommandEntry[] = [
   { id: 'ec2Blueprint.showLog', run: lazy(() => import('./resources'), 'showLog') },
 
   // Diagram engineer: ./diagram exports showDiagram, showTrafficPath (CommandRun each).
-  // SSH engineer: ./ssh exports sshToInstance, copySshCommand, addToSshConfig, openInRemoteSsh.
+  { id: 'ec2Blueprint.sshToInstance', run: lazy(() => import('./ssh'), 'sshToInstance') },
+  { id: 'ec2Blueprint.copySshCommand', run: lazy(() => import('./ssh'), 'copySshCommand') },
+  { id: 'ec2Blueprint.addToSshConfig', run: lazy(() => import('./ssh'), 'addToSshConfig') },
+  { id: 'ec2Blueprint.openInRemoteSsh', run: lazy(() => import('./ssh'), 'openInRemoteSsh') },
   // Export/import engineer: ./cloudformation exports exportCloudFormation, importVpc.
 ];
