@@ -14,3 +14,6 @@ export { stopInstance, startInstance } from './aws/instance-power';
 
 // `reach --live`: the VPC as AWS has it, for the traffic path analysis.
 export { reachSnapshot } from './aws/reach-live';
+
+// SSH: wait until the instance is running and passes 2/2 status checks (VS Code and `ssh`).
+export { waitUntilSshReady } from './aws/instance-wait';
