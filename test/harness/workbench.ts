@@ -355,9 +355,15 @@ export async function installExtension(vsixPath: string, extensionsDir: string, 
 
 // Last resort when the caller forgot stop(), crashed or was interrupted: the servers run in their
 // own process groups, so nothing else would stop them or their extension hosts.
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, string[]>();
+function removeTemporary(folders: string[]): void {
+  if (!process.env.EC2BP_KEEP_WORKBENCH) for (const d of folders) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+}
 function killRunning(): void {
-  for (const child of running) if (child.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const [child, temporary] of running) {
+    if (child.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    removeTemporary(temporary);
+  }
 }
 const EXIT_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 function onExitSignal(signal: keyof typeof EXIT_SIGNALS): void {
@@ -365,9 +371,9 @@ function onExitSignal(signal: keyof typeof EXIT_SIGNALS): void {
   // Exit as the signal would have, unless the program handles it itself.
   if (process.listenerCount(signal) <= 1) process.exit(EXIT_SIGNALS[signal]);
 }
-function track(child: ChildProcess): void {
+function track(child: ChildProcess, temporary: string[]): void {
   if (running.size === 0) for (const signal of Object.keys(EXIT_SIGNALS)) process.on(signal, onExitSignal);
-  running.add(child);
+  running.set(child, temporary);
 }
 function untrack(child: ChildProcess): void {
   if (running.delete(child) && running.size === 0) for (const signal of Object.keys(EXIT_SIGNALS)) process.off(signal, onExitSignal);
@@ -449,7 +455,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     env: { ...process.env, ...options.env, EXTENSIONS_GALLERY: '{}', VSCODE_CLI: undefined, ELECTRON_RUN_AS_NODE: undefined } as NodeJS.ProcessEnv,
   });
   fs.closeSync(out);
-  track(child);
+  track(child, temporary);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
 
   let stopped = false;
@@ -464,7 +470,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     // The extension host may outlive the server for a moment: clear the rest of the group.
     if (child.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
     untrack(child);
-    if (!process.env.EC2BP_KEEP_WORKBENCH) for (const d of temporary) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+    removeTemporary(temporary);
   };
 
   try {
