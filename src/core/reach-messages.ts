@@ -191,9 +191,35 @@ export const instanceReceives = (traffic: Traffic, sshUser: string | undefined) 
 export const instanceReplies = (traffic: Traffic, privateIp: string, from: string) =>
   traffic.protocol === 'icmp'
     ? t('replies from {0} to {1}', privateIp, from)
-    : t('replies from {0} port {1} to the client\'s port (1024-65535) at {2}', privateIp, traffic.port ?? 0, from);
+    : t('replies from {0} port {1} to the port the client picked (one of 1024-65535)', privateIp, traffic.port ?? 0);
 export const instanceSends = (traffic: Traffic, to: string) => t('sends {0} to {1}', describeTraffic(traffic), who(to));
 export const instanceGetsAnswer = (traffic: Traffic) => t('gets the answer to its {0} connection', describeTraffic(traffic));
 export const instanceStateDetail = (state: string) => t('the instance is {0}, not running', state);
 export const instanceNotRunning = (instance: string, state: string) =>
   t('Instance "{0}" is {1}. Only a running instance answers; start it (or apply the blueprint again).', instance, state);
+
+// The verdict as text (CLI, output channel).
+export const hopKindWord = (kind: string): string => {
+  switch (kind) {
+    case 'internet': return t('internet');
+    case 'vpc': return t('VPC');
+    case 'internetGateway': return t('internet gateway');
+    case 'elasticIp': return t('Elastic IP');
+    case 'publicIp': return t('public IP');
+    case 'routeTable': return t('route table');
+    case 'networkAcl': return t('network ACL');
+    case 'securityGroup': return t('security group');
+    case 'networkInterface': return t('network interface');
+    case 'instance': return t('instance');
+    default: return kind;
+  }
+};
+export const verdictHeadline = (instance: string, traffic: Traffic, direction: 'inbound' | 'outbound', from: string, reachable: boolean) =>
+  (direction === 'inbound' ? t('{0} from {1} to {2}', describeTraffic(traffic), who(from), instance) : t('{0} from {1} to {2}', describeTraffic(traffic), instance, who(from))) +
+  ': ' +
+  (reachable ? t('reachable') : t('BLOCKED'));
+export const legTitle = (direction: 'inbound' | 'outbound', leg: 'forward' | 'return') =>
+  leg === 'forward' ? (direction === 'inbound' ? t('The way in:') : t('The way out:')) : direction === 'inbound' ? t('The way back (the reply):') : t('The way back (the answer):');
+export const whyLine = (reason: string) => t('Why: {0}', reason);
+export const codeLine = (code: string, awsCode: string | null) =>
+  awsCode ? t('Code: {0} (AWS Reachability Analyzer: {1})', code, awsCode) : t('Code: {0}', code);

@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command';
 import { validate } from './validate';
 import { ssh } from './ssh';
+import { reach } from './reach';
 import { exportCommand } from './export';
 
-export const commands: CliCommand[] = [validate, exportCommand, ssh];
+export const commands: CliCommand[] = [validate, exportCommand, ssh, reach];
