@@ -320,7 +320,11 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     Object.assign(entry, extraTags(inst.Tags));
     blueprintInstances.push(entry);
     adopt(name, 'instance', inst.InstanceId!, {
+      image: inst.ImageId,
       imageId: inst.ImageId,
+      state: inst.State?.Name,
+      instanceType: inst.InstanceType,
+      keyName: inst.KeyName,
       privateIp: inst.PrivateIpAddress,
       publicIp: inst.PublicIpAddress,
       rootVolumeId: rootId,
