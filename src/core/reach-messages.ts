@@ -223,3 +223,14 @@ export const legTitle = (direction: 'inbound' | 'outbound', leg: 'forward' | 're
 export const whyLine = (reason: string) => t('Why: {0}', reason);
 export const codeLine = (code: string, awsCode: string | null) =>
   awsCode ? t('Code: {0} (AWS Reachability Analyzer: {1})', code, awsCode) : t('Code: {0}', code);
+
+// Notes on the diagram.
+export const keyPointRoute = (route: string) =>
+  t('Key point 1: the instance does not know where the client is, so the reply follows the most specific route covering the client\'s address ({0}).', route);
+export const keyPointStateful = () =>
+  t('Key point 2: there is no outbound rule for this traffic, yet the reply passes. Security groups are stateful: the answer to an allowed connection is allowed out.');
+export const keyPointStatefulAnswer = () => t('Security groups are stateful: the answer to a connection the instance opened comes back in without an inbound rule.');
+export const keyPointStateless = (inbound: boolean) =>
+  inbound
+    ? t('Network ACLs are stateless: the reply is checked again, so an outbound rule must allow the ephemeral ports 1024-65535.')
+    : t('Network ACLs are stateless: the answer is checked again, so an inbound rule must allow the ephemeral ports 1024-65535.');

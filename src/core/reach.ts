@@ -8,6 +8,8 @@ import { ipv4ToString, parseCidr, type Cidr } from './cidr';
 import { parsePortRange } from './ports';
 import { BlueprintError } from './errors';
 import * as say from './reach-messages';
+import { components } from './model';
+import { INTERNET, YOUR_PC, type TrafficHop, type TrafficOverlay } from './diagram';
 
 export type ReachCode =
   | 'NO_INTERNET_GATEWAY'
@@ -770,4 +772,72 @@ export function verdictText(v: ReachVerdict): string[] {
   }
   if (!v.reachable && v.code) lines.push('', say.whyLine(v.reason ?? ''), say.codeLine(v.code, v.awsCode));
   return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The verdict drawn on the diagram (src/core/diagram.ts TrafficOverlay).
+
+/** The verdict as arrows between the diagram's components: the way in (or out) and the way back,
+ * the blocking component and the reason, and the tutorial's key points as notes. Hops that are
+ * not components of the picture (the Elastic IP's translation, the VPC's main route table, a
+ * default ACL) are folded into the label of the arrow next to them. */
+export function reachOverlay(bp: Blueprint, v: ReachVerdict): TrafficOverlay {
+  const names = new Set(components(bp).map((c) => c.name));
+  const instance = (bp.instances ?? []).find((i) => i.name === v.query.instance);
+  const place = instance ? placementOf(bp, instance) : undefined;
+  const nodeOf = (h: Hop): string | undefined => (h.kind === 'internet' ? INTERNET : h.kind === 'elasticIp' || h.kind === 'publicIp' ? undefined : names.has(h.name) ? h.name : undefined);
+  /** Where a hop that is not drawn is shown when it blocks: its subnet, else the VPC. */
+  const stand = (h: Hop): string => nodeOf(h) ?? (h.kind === 'securityGroup' ? place?.interfaceName : place?.subnet) ?? bp.vpc.name;
+  const traffic = { protocol: v.query.protocol, port: v.query.port };
+
+  // An arrow A → B carries what happened at A (the rule or route that let the packet on); what
+  // happened at hops that are not drawn is added to the arrow that passes them.
+  const arrows = (hops: Hop[], start: string | undefined, startLabel: string, end: string | undefined): TrafficHop[] => {
+    const out: TrafficHop[] = [];
+    let at = start;
+    let pending: string[] = start ? [startLabel] : [];
+    for (const h of hops) {
+      const node = nodeOf(h);
+      if (!node) {
+        if (h.kind === 'elasticIp' || h.kind === 'publicIp') {
+          // The translation is said on the arrow into the gateway (the way in); on the way out
+          // the gateway's own hop says it.
+          const previous = out[out.length - 1];
+          if (previous && previous.to === bp.internetGateway?.name) previous.label = h.detail;
+        } else if (!h.blocked) pending.push(shortLabel(h.detail));
+        if (h.blocked && at) out.push({ from: at, to: stand(h), label: pending.join('; ') });
+        continue;
+      }
+      if (at !== undefined) out.push({ from: at, to: node, label: pending.join('; ') });
+      at = node;
+      pending = [shortLabel(h.detail)];
+    }
+    if (end && at && !hops.some((h) => h.blocked)) out.push({ from: at, to: end, label: pending.join('; ') });
+    return out;
+  };
+
+  const inbound = v.query.direction === 'inbound';
+  const forward = arrows(v.hops, inbound ? YOUR_PC : undefined, say.describeTraffic(traffic), undefined);
+  const back = arrows(v.returnHops, undefined, '', inbound ? YOUR_PC : undefined);
+  const notes: { at: string; text: string }[] = [];
+  for (const h of v.returnHops) {
+    if (h.blocked || !nodeOf(h)) continue;
+    if (h.kind === 'securityGroup') notes.push({ at: h.name, text: inbound ? say.keyPointStateful() : say.keyPointStatefulAnswer() });
+    if (h.kind === 'routeTable' && inbound) notes.push({ at: h.name, text: say.keyPointRoute(h.detail.split(' (')[0]!) });
+    if (h.kind === 'networkAcl') notes.push({ at: h.name, text: say.keyPointStateless(inbound) });
+  }
+  const blocked = v.blockedAt ? (v.blockedAt.leg === 'forward' ? v.hops : v.returnHops)[v.blockedAt.index] : undefined;
+  return {
+    inbound: forward,
+    reply: back,
+    ...(notes.length ? { notes } : {}),
+    ...(blocked && v.reason ? { blockedAt: { name: stand(blocked), reason: v.reason } } : {}),
+  };
+}
+
+/** A hop's detail short enough for an arrow: the explanation in parentheses goes to the notes. */
+function shortLabel(detail: string): string {
+  if (detail.length <= 60) return detail;
+  const cut = detail.split(' (')[0]!;
+  return cut.length <= 90 ? cut : cut.split(/[:;] /)[0]!;
 }
