@@ -234,3 +234,6 @@ export const keyPointStateless = (inbound: boolean) =>
   inbound
     ? t('Network ACLs are stateless: the reply is checked again, so an outbound rule must allow the ephemeral ports 1024-65535.')
     : t('Network ACLs are stateless: the answer is checked again, so an inbound rule must allow the ephemeral ports 1024-65535.');
+
+// The editor's warning.
+export const sshBlocked = (instance: string, reason: string) => t('SSH cannot reach "{0}": {1}', instance, reason);
