@@ -1,13 +1,405 @@
 // The engine bundle (dist/engine.js): the AWS SDK and everything that talks to EC2. Front ends
 // load it on first use through engine-loader.ts, so activation and `validate` stay light.
-import type { EngineApi } from './core/engine-api';
+//
+// plan    blueprint + state file + what AWS reports (every resource tagged with the stack) → Plan
+// apply   re-plans, then runs the plan's steps concurrently (bounded), saving the state after each
+// destroy deletes everything tagged with the stack, in reverse dependency order
+// refresh records in the state file what changed outside the tool (drift)
+import { existsSync, unlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { t } from '@vscode/l10n';
+import type { BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
 import { BlueprintError } from './core/errors';
+import type { EngineEvent, Logger } from './core/events';
+import { silentLogger } from './core/events';
+import { components, type Component, type Kind } from './core/model';
+import type { Plan, PlannedAction } from './core/plan';
+import { driftOf, planApply, planDestroy, type Facts, type ObservedResource, type PlanResult, type Step } from './core/planner';
+import { desiredOf, type Attributes, type Tags } from './core/resource-model';
+import type { Blueprint } from './core/schema';
+import { emptyState, statePathFor, type StateFile } from './core/state';
+import { acquireStateLock, readStateFile, StateWriter, type StateLock } from './core/state-file';
+import { execute, defaultParallelism } from './core/executor';
+import { validateBlueprint } from './core/validate';
+import { connectEc2, type Ec2Connection } from './aws/client';
+import { providerFor, providers } from './aws/providers';
+import { errorCode, type ProviderContext } from './aws/provider';
+import { keyFilePath } from './aws/key-pair';
+import { imageAliases, resolveImage } from './aws/images';
 
-const notYet = async (): Promise<never> => {
-  throw new BlueprintError('runtime', 'The provisioning engine is not built yet.');
-};
+export type { EngineApi, DestroyOptions } from './core/engine-api';
 
-export const engine: EngineApi = { plan: notYet, apply: notYet, destroy: notYet, refresh: notYet };
+export type ApplyOptions = EngineOptions & { only?: string };
+
+interface Session {
+  bp: Blueprint;
+  list: Component[];
+  connection: Ec2Connection;
+  statePath: string;
+  state: StateFile;
+  keyDir: string;
+  emit(event: EngineEvent): void;
+  log: Logger;
+  signal?: AbortSignal;
+  lock?: StateLock;
+}
+
+function blueprintOf(input: BlueprintInput): Blueprint {
+  const result = validateBlueprint(input.text);
+  if (!result.blueprint) {
+    const first = result.diagnostics.find((d) => d.severity === 'error');
+    throw new BlueprintError(
+      'invalid-blueprint',
+      first ? t('{0}:{1}:{2}: {3} Nothing was sent to AWS.', input.path, first.line, first.column, first.message) : t('{0} has errors; nothing was sent to AWS.', input.path),
+    );
+  }
+  return result.blueprint;
+}
+
+function open(input: BlueprintInput, options: EngineOptions, command: string | undefined): Session {
+  const bp = blueprintOf(input);
+  const log = options.log ?? silentLogger;
+  const emit = (event: EngineEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      log.debug(`event listener failed: ${String(error)}`);
+    }
+  };
+  const statePath = options.statePath ?? statePathFor(input.path);
+  const lock = command ? acquireStateLock(statePath, command) : undefined;
+  try {
+    if (lock?.tookOverFrom)
+      emit({ type: 'note', message: t('Took over the lock left by process {0} on {1}, which is no longer running.', lock.tookOverFrom.pid, lock.tookOverFrom.host) });
+    const read = readStateFile(statePath, { moveCorrupt: !!command });
+    const region = options.region ?? bp.region;
+    let state = emptyState(bp.stack, region, new Date());
+    if (read.status === 'ok') {
+      if (read.state.stack !== bp.stack)
+        throw new BlueprintError('runtime', t('The state file {0} belongs to stack "{1}", but the blueprint says "{2}". Pass another --state, or move that file away.', statePath, read.state.stack, bp.stack));
+      state = read.state;
+    } else if (read.status === 'corrupt') {
+      emit({
+        type: 'note',
+        message: command
+          ? t('The state file was not usable ({0}); it was moved to {1} and is rebuilt from the resources tagged with stack "{2}".', read.why, read.movedTo, bp.stack)
+          : t('The state file is not usable ({0}); this plan is based on the resources tagged with stack "{1}".', read.why, bp.stack),
+      });
+    }
+    const connection = connectEc2({ region, ...(options.profile ? { profile: options.profile } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+    return {
+      bp,
+      list: components(bp),
+      connection,
+      statePath,
+      state,
+      keyDir: options.keyDir ?? join(homedir(), '.ssh'),
+      emit,
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(lock ? { lock } : {}),
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Releases the lock and the client's sockets (kept alive, they would hold the process open). */
+function close(session: Session): void {
+  session.lock?.release();
+  session.connection.ec2.destroy();
+}
+
+function providerContext(session: Session, onProgress: (message: string) => void = () => {}): ProviderContext {
+  return {
+    ec2: session.connection.ec2,
+    stack: session.bp.stack,
+    region: session.connection.region,
+    keyDir: session.keyDir,
+    progress: onProgress,
+    ...(session.signal ? { signal: session.signal } : {}),
+  };
+}
+
+/** Attributes AWS cannot report (the image alias, the SSH user, the key file the engine wrote)
+ * come from the state, or from the blueprint when the state is gone. */
+function withLocalAttributes(session: Session, resource: ObservedResource, component: Component | undefined): ObservedResource {
+  const previous = session.state.resources[resource.name];
+  const fromState = previous && previous.id === resource.id ? previous.attributes : {};
+  if (resource.kind === 'instance') {
+    const desired = component ? (desiredOf(session.bp, component, () => undefined) as Attributes<'instance'>) : undefined;
+    const pick = (key: string) => fromState[key] ?? (desired as Record<string, unknown> | undefined)?.[key];
+    resource.attributes = { ...resource.attributes, image: pick('image'), imageName: fromState.imageName, sshUser: pick('sshUser'), sshPort: pick('sshPort') };
+  } else if (resource.kind === 'keyPair') {
+    const desired = component ? (desiredOf(session.bp, component, () => undefined) as Attributes<'keyPair'>) : undefined;
+    resource.attributes = {
+      ...resource.attributes,
+      ...(fromState.keyFile ? { keyFile: fromState.keyFile } : {}),
+      publicKeyFile: previous ? fromState.publicKeyFile : desired?.publicKeyFile,
+    };
+  }
+  return resource;
+}
+
+/** Everything tagged with the stack, matched to the blueprint's components by name; what the
+ * state knows but the tags do not find is read by id. */
+async function observe(session: Session): Promise<Facts> {
+  const ctx = providerContext(session);
+  const kinds = Object.keys(providers) as Kind[];
+  const listed = (await Promise.all(kinds.map((k) => providerFor(k).list(ctx)))).flat();
+  const byName = new Map(session.list.map((c) => [c.name, c]));
+  const observed: Facts['observed'] = {};
+  const strays: ObservedResource[] = [];
+  const candidates = new Map<string, ObservedResource[]>();
+  for (const r of listed) {
+    const c = byName.get(r.name);
+    if (!c || c.kind !== r.kind) {
+      strays.push(withLocalAttributes(session, r, undefined));
+      continue;
+    }
+    candidates.set(r.name, [...(candidates.get(r.name) ?? []), r]);
+  }
+  for (const [name, found] of candidates) {
+    const known = session.state.resources[name]?.id;
+    const chosen = found.find((r) => r.id === known) ?? found[0]!;
+    observed[name] = withLocalAttributes(session, chosen, byName.get(name));
+    for (const other of found) if (other !== chosen) strays.push(withLocalAttributes(session, other, undefined));
+  }
+  // Resources in the state whose tags were removed outside the tool.
+  await Promise.all(
+    Object.entries(session.state.resources).map(async ([name, r]) => {
+      if (observed[name] || listed.some((l) => l.id === r.id)) return;
+      const found = await providerFor(r.kind).read(ctx, r.id);
+      if (!found) return;
+      found.name = name;
+      const c = byName.get(name);
+      if (c && c.kind === r.kind) observed[name] = withLocalAttributes(session, found, c);
+      else strays.push(withLocalAttributes(session, found, undefined));
+    }),
+  );
+
+  const missingKeyFiles: string[] = [];
+  for (const k of session.bp.keyPairs ?? []) {
+    const o = observed[k.name];
+    if (!o || k.publicKeyFile) continue;
+    const path = (o.attributes.keyFile as string | undefined) ?? keyFilePath(session.keyDir, k.name);
+    if (!existsSync(path)) missingKeyFiles.push(k.name);
+  }
+  const keyPairsInUse = Object.values(observed)
+    .filter((o): o is ObservedResource => o?.kind === 'instance')
+    .map((o) => String(o.attributes.keyName ?? ''));
+  const newestImages: NonNullable<Facts['newestImages']> = {};
+  await Promise.all(
+    (session.bp.instances ?? []).map(async (i) => {
+      if (!observed[i.name] || !imageAliases[i.image]) return;
+      const newest = await resolveImage(ctx, i.image).catch(() => undefined);
+      if (newest) newestImages[i.name] = { imageId: newest.imageId, ...(newest.imageName ? { imageName: newest.imageName } : {}) };
+    }),
+  );
+  return { observed, strays, missingKeyFiles, keyPairsInUse, newestImages };
+}
+
+function plainAction(a: PlannedAction): string {
+  return { create: t('create'), update: t('update'), replace: t('replace'), delete: t('delete'), keep: t('keep') }[a.action];
+}
+
+/** "Could not create security group "x": <what AWS said>" — the AWS code stays as the cause. */
+function explain(action: PlannedAction | Step, error: unknown): { message: string; code?: string } {
+  const code = errorCode(error);
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action as PlannedAction), action.kind, action.name, raw);
+  return code && code !== 'Error' ? { message, code } : { message };
+}
+
+async function runSteps(session: Session, result: PlanResult, facts: Facts, options: EngineOptions): Promise<RunResult> {
+  const writer = new StateWriter(session.statePath, session.state);
+  const { plan, steps } = result;
+  const byName = new Map(session.list.map((c) => [c.name, c]));
+  const failures: RunResult['failures'] = [];
+  const stepsOfAction = new Map<number, Step[]>();
+  for (const s of steps) stepsOfAction.set(s.actionIndex, [...(stepsOfAction.get(s.actionIndex) ?? []), s]);
+  const strayById = new Map(facts.strays.map((s) => [s.id, s]));
+  const now = () => new Date().toISOString();
+
+  const tasks = steps.map((step) => ({
+    id: step.id,
+    dependsOn: step.dependsOn,
+    run: async (signal: AbortSignal) => {
+      const first = stepsOfAction.get(step.actionIndex)![0] === step;
+      const last = stepsOfAction.get(step.actionIndex)!.at(-1) === step;
+      const ctx = { ...providerContext(session, (message) => session.emit({ type: 'progress', name: step.name, kind: step.kind, message })), signal };
+      const provider = providerFor(step.kind);
+      const action = step.action as 'create' | 'update' | 'replace' | 'delete';
+      if (first) session.emit({ type: 'started', name: step.name, kind: step.kind, action: step.action });
+      await writer.update((s) => {
+        (s.operations ??= {})[step.name] = { kind: step.kind, action, startedAt: now(), pid: process.pid };
+      });
+      try {
+        let id: string | undefined;
+        if (step.phase === 'delete') {
+          const planned = plan.actions[step.actionIndex]!;
+          const target = (planned.id ? strayById.get(planned.id) : undefined) ?? facts.observed[step.name];
+          if (target) {
+            if (step.action === 'replace') session.emit({ type: 'progress', name: step.name, kind: step.kind, message: t('deleting the old {0} ({1})', step.kind, target.id) });
+            await provider.delete(ctx, target);
+          }
+          await writer.update((s) => {
+            if (target && s.resources[step.name]?.id === target.id) delete s.resources[step.name];
+            if (last) delete s.failures?.[step.name];
+          });
+          id = target?.id;
+        } else {
+          const component = byName.get(step.name)!;
+          const desired = desiredOf(session.bp, component, (name) => session.state.resources[name]?.id);
+          const previous = session.state.resources[step.name];
+          const current = step.action === 'update' ? facts.observed[step.name] : undefined;
+          const resource = current
+            ? await provider.update(ctx, current, desired as never, (previous?.attributes.tags ?? {}) as Tags)
+            : await provider.create(ctx, step.name, desired as never);
+          id = resource.id;
+          await writer.update((s) => {
+            s.resources[step.name] = {
+              kind: step.kind,
+              id: resource.id,
+              attributes: resource.attributes,
+              createdAt: previous && previous.id === resource.id ? previous.createdAt : now(),
+              updatedAt: now(),
+            };
+            delete s.failures?.[step.name];
+          });
+        }
+        if (last) session.emit({ type: 'done', name: step.name, kind: step.kind, action: step.action, ...(id ? { id } : {}) });
+      } catch (error) {
+        const explained = explain(step, error);
+        failures.push({ name: step.name, ...explained });
+        await writer.update((s) => {
+          (s.failures ??= {})[step.name] = { kind: step.kind, action, message: explained.message, ...(explained.code ? { code: explained.code } : {}), at: now() };
+        });
+        session.emit({ type: 'failed', name: step.name, kind: step.kind, action: step.action, ...explained });
+        throw error;
+      } finally {
+        await writer.update((s) => {
+          delete s.operations?.[step.name];
+          if (s.operations && Object.keys(s.operations).length === 0) delete s.operations;
+          if (s.failures && Object.keys(s.failures).length === 0) delete s.failures;
+        });
+      }
+    },
+  }));
+
+  const outcome = await execute(tasks, { parallelism: options.parallelism ?? defaultParallelism, ...(session.signal ? { signal: session.signal } : {}) });
+  await writer.flush();
+  if (outcome.cancelled && !failures.length) failures.push({ name: '', message: t('Interrupted: nothing new was started, and the state file records what was done.') });
+  const ok = outcome.failed.length === 0 && !outcome.cancelled;
+  const calls = { ...session.connection.calls };
+  session.emit({ type: 'finished', ok, calls });
+  return { ok, plan, state: session.state, calls, failures };
+}
+
+/** Records what AWS has for the components the plan keeps (a state rebuilt from the tags). */
+function adoptKept(session: Session, plan: Plan, facts: Facts): boolean {
+  let changed = false;
+  const stamp = new Date().toISOString();
+  for (const a of plan.actions) {
+    const o = facts.observed[a.name];
+    if (a.action !== 'keep' || !o) continue;
+    const previous = session.state.resources[a.name];
+    if (previous && previous.id === o.id && JSON.stringify(previous.attributes) === JSON.stringify(o.attributes)) continue;
+    session.state.resources[a.name] = { kind: o.kind, id: o.id, attributes: o.attributes, createdAt: previous?.createdAt ?? stamp, updatedAt: stamp, ...(previous?.drift ? {} : {}) };
+    changed = true;
+  }
+  return changed;
+}
+
+async function plan(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<Plan> {
+  const session = open(input, options, undefined);
+  try {
+    checkOnly(session, options.only);
+    const facts = await observe(session);
+    const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
+    session.emit({ type: 'plan', plan: result.plan });
+    return result.plan;
+  } finally {
+    close(session);
+  }
+}
+
+function checkOnly(session: Session, only: string | undefined) {
+  if (only && !session.list.some((c) => c.name === only))
+    throw new BlueprintError('usage', t('There is no component named "{0}" in this blueprint. Components: {1}.', only, session.list.map((c) => c.name).join(', ')));
+}
+
+async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunResult> {
+  const session = open(input, options, options.only ? `apply --only ${options.only}` : 'apply');
+  try {
+    checkOnly(session, options.only);
+    const facts = await observe(session);
+    const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
+    session.emit({ type: 'plan', plan: result.plan });
+    for (const note of result.plan.notes) session.emit({ type: 'note', message: note });
+    const writer = new StateWriter(session.statePath, session.state);
+    if (adoptKept(session, result.plan, facts) || !existsSync(session.statePath)) await writer.update(() => {});
+    return await runSteps(session, result, facts, options);
+  } finally {
+    close(session);
+  }
+}
+
+async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult> {
+  const session = open(input, options, 'destroy');
+  try {
+    const facts = await observe(session);
+    const result = planDestroy(session.bp, facts);
+    session.emit({ type: 'plan', plan: result.plan });
+    if (options.confirm && result.plan.actions.length && !(await options.confirm(result.plan)))
+      throw new BlueprintError('usage', t('Nothing was deleted.'));
+    const run = await runSteps(session, result, facts, options);
+    // Forget what AWS no longer has; when nothing is left the state file goes too.
+    for (const [name, r] of Object.entries(session.state.resources)) {
+      if (!facts.observed[name] && !facts.strays.some((s) => s.id === r.id)) delete session.state.resources[name];
+    }
+    if (run.ok && Object.keys(session.state.resources).length === 0) {
+      try {
+        unlinkSync(session.statePath);
+      } catch {
+        // It was never written.
+      }
+    } else {
+      await new StateWriter(session.statePath, session.state).update(() => {});
+    }
+    return run;
+  } finally {
+    close(session);
+  }
+}
+
+async function refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile> {
+  const session = open(input, options, 'refresh');
+  try {
+    const facts = await observe(session);
+    const writer = new StateWriter(session.statePath, session.state);
+    // A state rebuilt from the tags starts from what AWS has.
+    const stamp = new Date().toISOString();
+    for (const [name, o] of Object.entries(facts.observed))
+      if (o && !session.state.resources[name]) session.state.resources[name] = { kind: o.kind, id: o.id, attributes: o.attributes, createdAt: stamp, updatedAt: stamp };
+    const drift = driftOf(session.state, facts);
+    await writer.update((s) => {
+      for (const [name, r] of Object.entries(s.resources)) {
+        if (drift[name]) r.drift = drift[name];
+        else delete r.drift;
+      }
+    });
+    for (const [name, lines] of Object.entries(drift)) session.emit({ type: 'note', message: t('{0} changed outside EC2 Blueprint: {1}', name, lines.join('; ')) });
+    session.emit({ type: 'finished', ok: true, calls: { ...session.connection.calls } });
+    return session.state;
+  } finally {
+    close(session);
+  }
+}
+
+export const engine: EngineApi = { plan, apply, destroy, refresh };
 
 // Stop/Start Instance in VS Code (the Elastic IP survives a stop/start).
 export { stopInstance, startInstance } from './aws/instance-power';
@@ -17,3 +409,6 @@ export { reachSnapshot } from './aws/reach-live';
 
 // SSH: wait until the instance is running and passes 2/2 status checks (VS Code and `ssh`).
 export { waitUntilSshReady } from './aws/instance-wait';
+
+// `import` and "Import Existing VPC…": read a VPC (Describe* only) as a blueprint, list VPCs.
+export { snapshotVpcAt, listVpcsAt } from './aws/snapshot';

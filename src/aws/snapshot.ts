@@ -25,6 +25,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { BlueprintError } from '../core/errors';
+import type { AwsTarget } from '../core/engine-api';
+import { connectEc2 } from './client';
 import type { Kind } from '../core/model';
 import type {
   Blueprint,
@@ -83,6 +85,26 @@ export async function listVpcs(ctx: Pick<SnapshotContext, 'ec2'>): Promise<VpcSu
     isDefault: v.IsDefault === true,
     stack: tagOf(v.Tags, 'blueprint:stack'),
   }));
+}
+
+/** `import` and the VS Code command, through the engine bundle: connects, reads, disconnects. */
+export async function snapshotVpcAt(target: AwsTarget & { region: string }, vpcId: string): Promise<VpcSnapshot> {
+  const { ec2 } = connectEc2(target);
+  try {
+    return await snapshotVpc(vpcId, { ec2, region: target.region });
+  } finally {
+    ec2.destroy();
+  }
+}
+
+/** The VPCs of the account in a region, for a quick pick. */
+export async function listVpcsAt(target: AwsTarget & { region: string }): Promise<VpcSummary[]> {
+  const { ec2 } = connectEc2(target);
+  try {
+    return await listVpcs({ ec2 });
+  } finally {
+    ec2.destroy();
+  }
 }
 
 /** Reads the VPC `vpcId` and what is in it. Throws BlueprintError('not-found') when there is none. */

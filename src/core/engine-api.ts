@@ -39,10 +39,17 @@ export interface RunResult {
   failures: { name: string; message: string; code?: string }[];
 }
 
+export interface DestroyOptions extends EngineOptions {
+  /** Sees what would be deleted before anything is; returning false deletes nothing (the call
+   * then fails with a usage error, "Nothing was deleted."). */
+  confirm?(plan: Plan): Promise<boolean>;
+}
+
 export interface EngineApi {
-  plan(input: BlueprintInput, options: EngineOptions): Promise<Plan>;
+  /** `only`: plan that component and its missing dependencies, as apply --only would. */
+  plan(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<Plan>;
   apply(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<RunResult>;
-  destroy(input: BlueprintInput, options: EngineOptions): Promise<RunResult>;
+  destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult>;
   /** Reads what AWS has, records drift in the state file, and returns it. */
   refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile>;
 }

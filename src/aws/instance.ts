@@ -1,0 +1,205 @@
+// Instance: launched with the network interface as device 0 (or into a subnet with groups), a gp3
+// encrypted root volume of the blueprint's size on the image's root device, IMDSv2 required, and
+// user data moving sshd when sshPort is not 22. Apply waits for running and for the 2/2 status
+// checks with the SDK's waiters.
+import {
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  ModifyInstanceAttributeCommand,
+  ModifyInstanceMetadataOptionsCommand,
+  ModifyVolumeCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  waitUntilInstanceRunning,
+  waitUntilInstanceStatusOk,
+  waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+  type Instance,
+  type Volume,
+} from '@aws-sdk/client-ec2';
+import { t } from '@vscode/l10n';
+import { sshPortUserData } from '../core/user-data';
+import type { Attributes, Tags } from '../core/resource-model';
+import type { ObservedResource } from '../core/planner';
+import { diffWith, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
+import { resolveImage } from './images';
+
+type InstanceAttributes = Attributes<'instance'>;
+
+const liveStates = ['pending', 'running', 'stopping', 'stopped'];
+
+function toAttributes(i: Instance, volume: Volume | undefined): Omit<InstanceAttributes, 'image' | 'sshUser' | 'sshPort'> & Partial<InstanceAttributes> {
+  const primary = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+  const rootMapping = (i.BlockDeviceMappings ?? []).find((b) => b.DeviceName === i.RootDeviceName);
+  return {
+    imageId: i.ImageId,
+    instanceType: i.InstanceType ?? '',
+    state: i.State?.Name,
+    networkInterfaceId: primary?.NetworkInterfaceId,
+    subnetId: i.SubnetId,
+    groupIds: (primary?.Groups ?? i.SecurityGroups ?? []).map((g) => g.GroupId!),
+    privateIp: i.PrivateIpAddress,
+    publicIp: i.PublicIpAddress,
+    keyName: i.KeyName,
+    rootDeviceName: i.RootDeviceName,
+    rootVolumeId: rootMapping?.Ebs?.VolumeId,
+    rootVolumeSizeGiB: volume?.Size,
+    rootVolumeType: volume?.VolumeType ?? '',
+    rootVolumeEncrypted: volume?.Encrypted ?? false,
+    metadataTokens: i.MetadataOptions?.HttpTokens === 'optional' ? 'optional' : 'required',
+    tags: fromAwsTags(i.Tags),
+  };
+}
+
+async function describe(ctx: ProviderContext, instances: Instance[]): Promise<ObservedResource[]> {
+  const volumeIds = instances
+    .map((i) => (i.BlockDeviceMappings ?? []).find((b) => b.DeviceName === i.RootDeviceName)?.Ebs?.VolumeId)
+    .filter((v): v is string => !!v);
+  const volumes = new Map<string, Volume>();
+  if (volumeIds.length) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal }));
+    for (const v of out?.Volumes ?? []) volumes.set(v.VolumeId!, v);
+  }
+  return instances.map((i) => {
+    const rootId = (i.BlockDeviceMappings ?? []).find((b) => b.DeviceName === i.RootDeviceName)?.Ebs?.VolumeId;
+    return observed('instance', i.InstanceId!, toAttributes(i, rootId ? volumes.get(rootId) : undefined) as InstanceAttributes);
+  });
+}
+
+async function readInstance(ctx: ProviderContext, id: string): Promise<Instance | undefined> {
+  const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }), { abortSignal: ctx.signal }));
+  const instance = out?.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+  return instance && instance.State?.Name !== 'terminated' ? instance : undefined;
+}
+
+function waiterOptions(ctx: ProviderContext, maxWaitTime: number) {
+  return { client: ctx.ec2, maxWaitTime, minDelay: 5, maxDelay: 15, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) };
+}
+
+async function waitRunning(ctx: ProviderContext, id: string, statusChecks: boolean) {
+  ctx.progress(t('waiting for {0} to be running', id));
+  await waitUntilInstanceRunning(waiterOptions(ctx, 900), { InstanceIds: [id] });
+  if (statusChecks) {
+    ctx.progress(t('waiting for the status checks of {0} (2/2)', id));
+    await waitUntilInstanceStatusOk(waiterOptions(ctx, 1200), { InstanceIds: [id] });
+  }
+}
+
+function withLocal(resource: ObservedResource, desired: InstanceAttributes, imageName?: string): ObservedResource {
+  resource.attributes = { ...resource.attributes, image: desired.image, imageName, sshUser: desired.sshUser, sshPort: desired.sshPort };
+  return resource;
+}
+
+export const instanceProvider: Provider<'instance'> = {
+  kind: 'instance',
+  async list(ctx) {
+    const out = await ctx.ec2.send(
+      new DescribeInstancesCommand({ Filters: [...stackFilters(ctx.stack), { Name: 'instance-state-name', Values: liveStates }] }),
+      { abortSignal: ctx.signal },
+    );
+    return describe(ctx, (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => liveStates.includes(i.State?.Name ?? '')));
+  },
+  async read(ctx, id) {
+    const instance = await readInstance(ctx, id);
+    return instance ? (await describe(ctx, [instance]))[0] : undefined;
+  },
+  diff: diffWith('instance'),
+  async create(ctx, name, desired: InstanceAttributes) {
+    const image = await resolveImage(ctx, desired.image);
+    ctx.progress(t('image {0} ({1})', image.imageId, image.imageName ?? desired.image));
+    const userData = sshPortUserData(desired.sshPort, desired.image);
+    const networkInterfaces = desired.networkInterfaceId !== undefined || !desired.subnetId
+      ? [{ DeviceIndex: 0, NetworkInterfaceId: need(desired.networkInterfaceId, `the network interface of ${name}`) }]
+      : [
+          {
+            DeviceIndex: 0,
+            SubnetId: desired.subnetId,
+            Groups: (desired.groupIds ?? []).map((g) => need(g, `a security group of ${name}`)),
+            ...(desired.privateIp ? { PrivateIpAddress: desired.privateIp } : {}),
+            ...(desired.associatePublicIp !== undefined ? { AssociatePublicIpAddress: desired.associatePublicIp } : {}),
+          },
+        ];
+    const out = await ctx.ec2.send(
+      new RunInstancesCommand({
+        ImageId: image.imageId,
+        InstanceType: desired.instanceType as never,
+        MinCount: 1,
+        MaxCount: 1,
+        ...(desired.keyName ? { KeyName: desired.keyName } : {}),
+        NetworkInterfaces: networkInterfaces,
+        BlockDeviceMappings: [
+          {
+            DeviceName: image.rootDeviceName,
+            Ebs: {
+              ...(desired.rootVolumeSizeGiB ? { VolumeSize: desired.rootVolumeSizeGiB } : {}),
+              VolumeType: desired.rootVolumeType as never,
+              Encrypted: desired.rootVolumeEncrypted,
+              DeleteOnTermination: true,
+            },
+          },
+        ],
+        MetadataOptions: { HttpTokens: desired.metadataTokens, HttpEndpoint: 'enabled' },
+        ...(userData ? { UserData: Buffer.from(userData, 'utf8').toString('base64') } : {}),
+        TagSpecifications: tagSpecifications(desired.networkInterfaceId ? ['instance', 'volume'] : ['instance', 'volume', 'network-interface'], desired.tags),
+        // The same token on the SDK's own retries makes AWS launch one instance, not two.
+        ClientToken: `${desired.tags['blueprint:stack']}-${name}-${Date.now()}`.slice(0, 64),
+      }),
+      { abortSignal: ctx.signal },
+    );
+    const id = out.Instances![0]!.InstanceId!;
+    ctx.progress(t('launched {0}', id));
+    await waitRunning(ctx, id, true);
+    const now = await instanceProvider.read(ctx, id);
+    if (!now) throw Object.assign(new Error(t('{0} stopped existing right after its launch.', id)), { name: 'InstanceVanished' });
+    return withLocal(now, desired, image.imageName);
+  },
+  async update(ctx, current, desired, previousTags) {
+    const attrs = current.attributes as InstanceAttributes;
+    const opts = { abortSignal: ctx.signal };
+    const id = current.id;
+    if (desired.instanceType !== attrs.instanceType) {
+      ctx.progress(t('stopping {0} to change its type to {1}', id, desired.instanceType));
+      if (attrs.state !== 'stopped') {
+        await ctx.ec2.send(new StopInstancesCommand({ InstanceIds: [id] }), opts);
+        await waitUntilInstanceStopped(waiterOptions(ctx, 900), { InstanceIds: [id] });
+      }
+      await ctx.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: desired.instanceType } }), opts);
+      ctx.progress(t('starting {0} again', id));
+      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }), opts);
+      await waitRunning(ctx, id, true);
+    } else if (attrs.state === 'stopped' || attrs.state === 'stopping') {
+      if (attrs.state === 'stopping') await waitUntilInstanceStopped(waiterOptions(ctx, 900), { InstanceIds: [id] });
+      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }), opts);
+      await waitRunning(ctx, id, true);
+    }
+    if (attrs.rootVolumeId && ((desired.rootVolumeSizeGiB && desired.rootVolumeSizeGiB !== attrs.rootVolumeSizeGiB) || desired.rootVolumeType !== attrs.rootVolumeType)) {
+      ctx.progress(t('modifying the root volume {0}', attrs.rootVolumeId));
+      await ctx.ec2.send(
+        new ModifyVolumeCommand({
+          VolumeId: attrs.rootVolumeId,
+          ...(desired.rootVolumeSizeGiB && desired.rootVolumeSizeGiB !== attrs.rootVolumeSizeGiB ? { Size: desired.rootVolumeSizeGiB } : {}),
+          ...(desired.rootVolumeType !== attrs.rootVolumeType ? { VolumeType: desired.rootVolumeType as never } : {}),
+        }),
+        opts,
+      );
+    }
+    if (desired.metadataTokens !== attrs.metadataTokens)
+      await ctx.ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: id, HttpTokens: desired.metadataTokens, HttpEndpoint: 'enabled' }), opts);
+    await reconcileTags(ctx, [id], desired.tags, attrs.tags as Tags, previousTags);
+    if (attrs.rootVolumeId) {
+      const volume = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [attrs.rootVolumeId!] }), opts));
+      await reconcileTags(ctx, [attrs.rootVolumeId], desired.tags, fromAwsTags(volume?.Volumes?.[0]?.Tags), previousTags);
+    }
+    const now = await instanceProvider.read(ctx, id);
+    if (!now) throw Object.assign(new Error(t('{0} disappeared while it was being changed.', id)), { name: 'InstanceVanished' });
+    return withLocal(now, desired, attrs.imageName);
+  },
+  async delete(ctx, current) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [current.id] }), { abortSignal: ctx.signal }));
+    if (!out) return;
+    ctx.progress(t('waiting for {0} to be terminated', current.id));
+    await waitUntilInstanceTerminated(waiterOptions(ctx, 900), { InstanceIds: [current.id] });
+  },
+};

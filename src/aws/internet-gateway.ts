@@ -1,0 +1,73 @@
+// Internet gateway: created, then attached to the VPC; a destroy detaches it first.
+import {
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  DeleteInternetGatewayCommand,
+  DescribeInternetGatewaysCommand,
+  DetachInternetGatewayCommand,
+  type InternetGateway,
+} from '@aws-sdk/client-ec2';
+import type { Attributes, Tags } from '../core/resource-model';
+import type { ObservedResource } from '../core/planner';
+import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+
+const toObserved = (g: InternetGateway) =>
+  observed('internetGateway', g.InternetGatewayId!, {
+    vpcId: (g.Attachments ?? []).find((a) => (a.State as string) === 'available' || a.State === 'attached' || a.State === 'attaching')?.VpcId,
+    tags: fromAwsTags(g.Tags),
+  });
+
+async function detach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
+  // Detaching fails while instances or Elastic IPs in the VPC still have public addresses mapped.
+  await retryWhileSettling(ctx, name, () =>
+    unlessNotFound(() => ctx.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }), { abortSignal: ctx.signal })),
+    ['DependencyViolation', 'IncorrectState'],
+  );
+}
+
+async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
+  await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }), { abortSignal: ctx.signal }), [
+    'InvalidInternetGatewayID.NotFound',
+    'InvalidVpcID.NotFound',
+  ]);
+}
+
+export const internetGatewayProvider: Provider<'internetGateway'> = {
+  kind: 'internetGateway',
+  async list(ctx) {
+    const out = await ctx.ec2.send(new DescribeInternetGatewaysCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    return (out.InternetGateways ?? []).map(toObserved);
+  },
+  async read(ctx, id) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] }), { abortSignal: ctx.signal }));
+    const gateway = out?.InternetGateways?.[0];
+    return gateway ? toObserved(gateway) : undefined;
+  },
+  diff: diffWith('internetGateway'),
+  async create(ctx, name, desired: Attributes<'internetGateway'>) {
+    const vpcId = need(desired.vpcId, `the VPC of ${name}`);
+    const out = await ctx.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecifications(['internet-gateway'], desired.tags) }), { abortSignal: ctx.signal });
+    const id = out.InternetGateway!.InternetGatewayId!;
+    ctx.progress(`attaching ${id} to ${vpcId}`);
+    await attach(ctx, id, vpcId, name);
+    return observed('internetGateway', id, { vpcId, tags: desired.tags });
+  },
+  async update(ctx, current: ObservedResource, desired, previousTags) {
+    const attrs = current.attributes as Attributes<'internetGateway'>;
+    const vpcId = need(desired.vpcId, `the VPC of ${current.name}`);
+    if (attrs.vpcId !== vpcId) {
+      if (attrs.vpcId) await detach(ctx, current.id, attrs.vpcId, current.name);
+      await attach(ctx, current.id, vpcId, current.name);
+    }
+    await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
+    return observed('internetGateway', current.id, { vpcId, tags: desired.tags });
+  },
+  async delete(ctx, current) {
+    const now = await internetGatewayProvider.read(ctx, current.id);
+    if (!now) return;
+    const vpcId = (now.attributes as Attributes<'internetGateway'>).vpcId;
+    if (vpcId) await detach(ctx, current.id, vpcId, current.name);
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: current.id }), { abortSignal: ctx.signal })));
+    await waitUntilGone(ctx, current.id, () => internetGatewayProvider.read(ctx, current.id));
+  },
+};

@@ -1,0 +1,67 @@
+// Network interface (ENI): subnet, fixed private IP, security groups, description. Groups and
+// description change in place; a new subnet or address means a new interface.
+import {
+  CreateNetworkInterfaceCommand,
+  DeleteNetworkInterfaceCommand,
+  DescribeNetworkInterfacesCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  type NetworkInterface,
+} from '@aws-sdk/client-ec2';
+import type { Attributes, Tags } from '../core/resource-model';
+import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider } from './provider';
+
+type EniAttributes = Attributes<'networkInterface'>;
+
+const toObserved = (n: NetworkInterface) =>
+  observed('networkInterface', n.NetworkInterfaceId!, {
+    subnetId: n.SubnetId,
+    privateIp: n.PrivateIpAddress,
+    groupIds: (n.Groups ?? []).map((g) => g.GroupId!),
+    description: n.Description ?? '',
+    tags: fromAwsTags(n.TagSet),
+  });
+
+export const networkInterfaceProvider: Provider<'networkInterface'> = {
+  kind: 'networkInterface',
+  async list(ctx) {
+    const out = await ctx.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    return (out.NetworkInterfaces ?? []).map(toObserved);
+  },
+  async read(ctx, id) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }), { abortSignal: ctx.signal }));
+    const eni = out?.NetworkInterfaces?.[0];
+    return eni ? toObserved(eni) : undefined;
+  },
+  diff: diffWith('networkInterface'),
+  async create(ctx, name, desired: EniAttributes) {
+    const groups = desired.groupIds.map((g) => need(g, `a security group of ${name}`));
+    const out = await ctx.ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: need(desired.subnetId, `the subnet of ${name}`),
+        ...(desired.privateIp ? { PrivateIpAddress: desired.privateIp } : {}),
+        ...(groups.length ? { Groups: groups } : {}),
+        ...(desired.description ? { Description: desired.description } : {}),
+        TagSpecifications: tagSpecifications(['network-interface'], desired.tags),
+      }),
+      { abortSignal: ctx.signal },
+    );
+    const eni = out.NetworkInterface!;
+    return observed('networkInterface', eni.NetworkInterfaceId!, { ...desired, groupIds: groups, privateIp: eni.PrivateIpAddress ?? desired.privateIp });
+  },
+  async update(ctx, current, desired, previousTags) {
+    const attrs = current.attributes as EniAttributes;
+    const groups = desired.groupIds.map((g) => need(g, `a security group of ${current.name}`));
+    const opts = { abortSignal: ctx.signal };
+    if (groups.length !== attrs.groupIds.length || groups.some((g) => !attrs.groupIds.includes(g)))
+      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Groups: groups }), opts);
+    if ((desired.description ?? '') !== (attrs.description ?? ''))
+      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Description: { Value: desired.description } }), opts);
+    await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
+    return observed('networkInterface', current.id, { ...attrs, groupIds: groups, description: desired.description, tags: desired.tags });
+  },
+  async delete(ctx, current) {
+    // Just after its instance is terminated the interface may still count as attached.
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: current.id }), { abortSignal: ctx.signal })));
+    await waitUntilGone(ctx, current.id, () => networkInterfaceProvider.read(ctx, current.id));
+  },
+};

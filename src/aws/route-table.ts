@@ -1,0 +1,108 @@
+// Route table: its routes (to the internet gateway) and its subnet associations. A subnet that is
+// associated with another table is moved with ReplaceRouteTableAssociation.
+import {
+  AssociateRouteTableCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  DeleteRouteCommand,
+  DeleteRouteTableCommand,
+  DescribeRouteTablesCommand,
+  DisassociateRouteTableCommand,
+  ReplaceRouteCommand,
+  ReplaceRouteTableAssociationCommand,
+  type RouteTable,
+} from '@aws-sdk/client-ec2';
+import type { Association, Attributes, Tags } from '../core/resource-model';
+import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+
+type RouteTableAttributes = Attributes<'routeTable'>;
+
+const toObserved = (r: RouteTable) =>
+  observed('routeTable', r.RouteTableId!, {
+    vpcId: r.VpcId,
+    routes: (r.Routes ?? [])
+      .filter((x) => x.DestinationCidrBlock && x.GatewayId !== 'local' && x.Origin !== 'CreateRouteTable')
+      .map((x) => ({ destination: x.DestinationCidrBlock!, gatewayId: x.GatewayId })),
+    associations: (r.Associations ?? []).filter((a) => !a.Main && a.SubnetId).map((a) => ({ subnetId: a.SubnetId!, associationId: a.RouteTableAssociationId })),
+    tags: fromAwsTags(r.Tags),
+  });
+
+async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: string, desired: RouteTableAttributes['routes'], current: RouteTableAttributes['routes']) {
+  const have = new Map(current.map((r) => [r.destination, r.gatewayId]));
+  for (const route of desired) {
+    const gatewayId = need(route.gatewayId, `the gateway of route ${route.destination} in ${name}`);
+    if (!have.has(route.destination))
+      await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }), { abortSignal: ctx.signal });
+    else if (have.get(route.destination) !== gatewayId)
+      await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }), { abortSignal: ctx.signal });
+  }
+  const wanted = new Set(desired.map((r) => r.destination));
+  for (const route of current)
+    if (!wanted.has(route.destination))
+      await unlessNotFound(() => ctx.ec2.send(new DeleteRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination }), { abortSignal: ctx.signal }));
+}
+
+async function associate(ctx: ProviderContext, tableId: string, subnetId: string): Promise<Association> {
+  try {
+    const out = await ctx.ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }), { abortSignal: ctx.signal });
+    return { subnetId, associationId: out.AssociationId };
+  } catch (error) {
+    if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
+  }
+  // The subnet belongs to another table: move it.
+  const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }), { abortSignal: ctx.signal });
+  const existing = (found.RouteTables ?? []).flatMap((r) => r.Associations ?? []).find((a) => a.SubnetId === subnetId);
+  const out = await ctx.ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: existing!.RouteTableAssociationId!, RouteTableId: tableId }), { abortSignal: ctx.signal });
+  return { subnetId, associationId: out.NewAssociationId };
+}
+
+async function reconcileAssociations(ctx: ProviderContext, tableId: string, name: string, desired: Association[], current: Association[]): Promise<Association[]> {
+  const out: Association[] = [];
+  const have = new Map(current.map((a) => [a.subnetId, a]));
+  for (const a of desired) {
+    const subnetId = need(a.subnetId, `a subnet of ${name}`);
+    out.push(have.get(subnetId) ?? (await associate(ctx, tableId, subnetId)));
+  }
+  const wanted = new Set(out.map((a) => a.subnetId));
+  for (const a of current)
+    if (!wanted.has(a.subnetId) && a.associationId)
+      await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! }), { abortSignal: ctx.signal }));
+  return out;
+}
+
+export const routeTableProvider: Provider<'routeTable'> = {
+  kind: 'routeTable',
+  async list(ctx) {
+    const out = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    return (out.RouteTables ?? []).map(toObserved);
+  },
+  async read(ctx, id) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }), { abortSignal: ctx.signal }));
+    const table = out?.RouteTables?.[0];
+    return table ? toObserved(table) : undefined;
+  },
+  diff: diffWith('routeTable'),
+  async create(ctx, name, desired: RouteTableAttributes) {
+    const vpcId = need(desired.vpcId, `the VPC of ${name}`);
+    const out = await ctx.ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpecifications(['route-table'], desired.tags) }), { abortSignal: ctx.signal });
+    const id = out.RouteTable!.RouteTableId!;
+    await reconcileRoutes(ctx, id, name, desired.routes, []);
+    const associations = await reconcileAssociations(ctx, id, name, desired.associations, []);
+    return observed('routeTable', id, { vpcId, routes: desired.routes, associations, tags: desired.tags });
+  },
+  async update(ctx, current, desired, previousTags) {
+    const attrs = current.attributes as RouteTableAttributes;
+    await reconcileRoutes(ctx, current.id, current.name, desired.routes, attrs.routes ?? []);
+    const associations = await reconcileAssociations(ctx, current.id, current.name, desired.associations, attrs.associations ?? []);
+    await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
+    return observed('routeTable', current.id, { vpcId: attrs.vpcId, routes: desired.routes, associations, tags: desired.tags });
+  },
+  async delete(ctx, current) {
+    const now = await routeTableProvider.read(ctx, current.id);
+    if (!now) return;
+    for (const a of (now.attributes as RouteTableAttributes).associations)
+      if (a.associationId) await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! }), { abortSignal: ctx.signal }));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteRouteTableCommand({ RouteTableId: current.id }), { abortSignal: ctx.signal })));
+    await waitUntilGone(ctx, current.id, () => routeTableProvider.read(ctx, current.id));
+  },
+};

@@ -1,0 +1,109 @@
+// Security group: rules are compared as sets, so adding one rule sends exactly one authorize call.
+// AWS gives a new group an allow-all egress rule; it is revoked only when the blueprint declares
+// egress of its own. The description cannot change in place (replacement).
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type IpPermission,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { defaultEgress, ruleDifference, type Attributes, type SgRule, type Tags } from '../core/resource-model';
+import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+
+type GroupAttributes = Attributes<'securityGroup'>;
+
+/** AWS groups rules by protocol and ports; flatten them to one source each. */
+export function flattenPermissions(permissions: readonly IpPermission[] | undefined): SgRule[] {
+  const out: SgRule[] = [];
+  for (const p of permissions ?? []) {
+    const protocol = p.IpProtocol === '6' ? 'tcp' : p.IpProtocol === '17' ? 'udp' : p.IpProtocol === '1' ? 'icmp' : (p.IpProtocol ?? '-1');
+    const base = { protocol, fromPort: protocol === '-1' ? -1 : (p.FromPort ?? -1), toPort: protocol === '-1' ? -1 : (p.ToPort ?? -1) };
+    for (const r of p.IpRanges ?? []) out.push({ ...base, cidr: r.CidrIp!, ...(r.Description ? { description: r.Description } : {}) });
+    for (const g of p.UserIdGroupPairs ?? []) out.push({ ...base, groupId: g.GroupId!, ...(g.Description ? { description: g.Description } : {}) });
+  }
+  return out;
+}
+
+function toPermission(r: SgRule): IpPermission {
+  const p: IpPermission = { IpProtocol: r.protocol };
+  if (r.protocol !== '-1') {
+    p.FromPort = r.fromPort;
+    p.ToPort = r.toPort;
+  }
+  if (r.cidr) p.IpRanges = [{ CidrIp: r.cidr, ...(r.description ? { Description: r.description } : {}) }];
+  if (r.groupId) p.UserIdGroupPairs = [{ GroupId: r.groupId, ...(r.description ? { Description: r.description } : {}) }];
+  return p;
+}
+
+const toObserved = (g: SecurityGroup) =>
+  observed('securityGroup', g.GroupId!, {
+    vpcId: g.VpcId,
+    groupName: g.GroupName ?? '',
+    description: g.Description ?? '',
+    ingress: flattenPermissions(g.IpPermissions),
+    egress: flattenPermissions(g.IpPermissionsEgress),
+    tags: fromAwsTags(g.Tags),
+  });
+
+function resolved(rules: SgRule[], name: string): SgRule[] {
+  return rules.map((r) => (r.cidr || r.groupId ? r : { ...r, groupId: need(undefined, `a security group named in a rule of ${name}`) }));
+}
+
+async function reconcileRules(ctx: ProviderContext, groupId: string, name: string, desired: GroupAttributes, current: Pick<GroupAttributes, 'ingress' | 'egress'>) {
+  const ingress = ruleDifference(resolved(desired.ingress, name), current.ingress);
+  const egress = ruleDifference(resolved(desired.egress, name), current.egress);
+  const opts = { abortSignal: ctx.signal };
+  // Revoke first: a rule may come back with another description.
+  if (ingress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.remove.map(toPermission) }), opts));
+  if (egress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.remove.map(toPermission) }), opts));
+  if (ingress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.add.map(toPermission) }), opts);
+  if (egress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.add.map(toPermission) }), opts);
+}
+
+/** The group's own name may appear as a source in its rules: give it its id once it has one. */
+function withSelf(desired: GroupAttributes, groupId: string): GroupAttributes {
+  const fix = (r: SgRule) => (r.cidr || r.groupId || r.groupName !== desired.groupName ? r : { ...r, groupId });
+  return { ...desired, ingress: desired.ingress.map(fix), egress: desired.egress.map(fix) };
+}
+
+export const securityGroupProvider: Provider<'securityGroup'> = {
+  kind: 'securityGroup',
+  async list(ctx) {
+    const out = await ctx.ec2.send(new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    return (out.SecurityGroups ?? []).map(toObserved);
+  },
+  async read(ctx, id) {
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }), { abortSignal: ctx.signal }));
+    const group = out?.SecurityGroups?.[0];
+    return group ? toObserved(group) : undefined;
+  },
+  diff: diffWith('securityGroup'),
+  async create(ctx, name, wanted: GroupAttributes) {
+    const vpcId = need(wanted.vpcId, `the VPC of ${name}`);
+    const out = await ctx.ec2.send(
+      new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: wanted.groupName, Description: wanted.description, TagSpecifications: tagSpecifications(['security-group'], wanted.tags) }),
+      { abortSignal: ctx.signal },
+    );
+    const id = out.GroupId!;
+    const desired = withSelf(wanted, id);
+    await reconcileRules(ctx, id, name, desired, { ingress: [], egress: [defaultEgress] });
+    return observed('securityGroup', id, { ...desired, vpcId });
+  },
+  async update(ctx, current, wanted, previousTags) {
+    const attrs = current.attributes as GroupAttributes;
+    const desired = withSelf(wanted, current.id);
+    await reconcileRules(ctx, current.id, current.name, desired, attrs);
+    await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
+    return observed('securityGroup', current.id, { ...attrs, ingress: desired.ingress, egress: desired.egress, tags: desired.tags });
+  },
+  async delete(ctx, current) {
+    // Right after the instance or interface using it goes, AWS may still say it is in use.
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteSecurityGroupCommand({ GroupId: current.id }), { abortSignal: ctx.signal })));
+    await waitUntilGone(ctx, current.id, () => securityGroupProvider.read(ctx, current.id));
+  },
+};

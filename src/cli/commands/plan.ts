@@ -1,0 +1,71 @@
+import { t } from '@vscode/l10n';
+import type { CliCommand, CliIo } from '../command';
+import { engineOptionsFrom } from '../command';
+import { loadValidBlueprint } from '../blueprint-file';
+import { loadEngine } from '../../engine-loader';
+import type { EngineEvent } from '../../core/events';
+import type { Plan, PlannedAction } from '../../core/plan';
+
+const symbol: Record<PlannedAction['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', keep: '=' };
+
+export function planLine(a: PlannedAction): string {
+  return `${symbol[a.action]} ${a.action.padEnd(7)} ${a.kind.padEnd(16)} ${a.name}${a.id ? ` (${a.id})` : ''}: ${a.reason}`;
+}
+
+export function planSummaryLine(plan: Plan): string {
+  const s = plan.summary;
+  return t('{0} to create, {1} to update, {2} to replace, {3} to delete, {4} unchanged.', s.create, s.update, s.replace, s.delete, s.keep);
+}
+
+/** The --json shape of a plan (DESIGN.md section 4). */
+export function planJson(plan: Plan) {
+  return { actions: plan.actions.map((a) => ({ action: a.action, kind: a.kind, name: a.name, reason: a.reason })), summary: plan.summary };
+}
+
+/** Human progress lines on stderr, one per engine event. */
+export function progressPrinter(io: CliIo): (event: EngineEvent) => void {
+  return (event) => {
+    switch (event.type) {
+      case 'note':
+        io.stderr(`${t('note')}: ${event.message}`);
+        break;
+      case 'started':
+        io.stderr(`… ${event.action} ${event.kind} ${event.name}`);
+        break;
+      case 'progress':
+        io.stderr(`  ${event.name}: ${event.message}`);
+        break;
+      case 'done':
+        io.stderr(`✓ ${event.action} ${event.kind} ${event.name}${event.id ? ` (${event.id})` : ''}`);
+        break;
+      case 'failed':
+        io.stderr(`✗ ${event.message}${event.code ? ` [${event.code}]` : ''}`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+export const plan: CliCommand = {
+  name: 'plan',
+  summary: t('show what apply would create, change or delete'),
+  usage: 'plan FILE [--only NAME] [--json]',
+  options: { only: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run([file], values, io) {
+    const json = !!values.json;
+    const { text } = loadValidBlueprint(file!, io, { json });
+    const options = engineOptionsFrom(values, io);
+    const only = typeof values.only === 'string' ? values.only : undefined;
+    const result = await loadEngine().plan({ path: file!, text }, { ...options, ...(only ? { only } : {}), onEvent: progressPrinter(io) });
+    if (json) {
+      io.stdout(JSON.stringify(planJson(result)));
+    } else {
+      for (const a of result.actions) io.stdout(planLine(a));
+      for (const note of result.notes) io.stderr(`${t('note')}: ${note}`);
+      io.stderr(planSummaryLine(result));
+    }
+    return 0;
+  },
+};
