@@ -744,6 +744,17 @@ function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 
+/** A blueprint read back from AWS knows nothing of SSH settings (they live in the file and in the
+ * instance's user data): take each instance's sshUser and sshPort from the planned blueprint. */
+export function withPlannedSshSettings(live: Blueprint, planned: Blueprint): Blueprint {
+  const byName = new Map((planned.instances ?? []).map((i) => [i.name, i]));
+  const instances = live.instances?.map((i) => {
+    const p = byName.get(i.name);
+    return p ? { ...i, ...(p.sshUser !== undefined ? { sshUser: p.sshUser } : {}), ...(p.sshPort !== undefined ? { sshPort: p.sshPort } : {}) } : i;
+  });
+  return instances ? { ...live, instances } : live;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output shapes.
 

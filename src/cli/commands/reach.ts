@@ -9,7 +9,7 @@ import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { statePathFor, stateVersion, type StateFile } from '../../core/state';
-import { analyzeReach, verdictJson, verdictText, type ReachContext, type ReachDirection, type ReachProtocol, type ReachQuery, type ReachVerdict } from '../../core/reach';
+import { analyzeReach, withPlannedSshSettings, verdictJson, verdictText, type ReachContext, type ReachDirection, type ReachProtocol, type ReachQuery, type ReachVerdict } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 import { loadEngineExports } from '../../engine-loader';
 
@@ -108,5 +108,6 @@ async function liveInput(blueprint: Blueprint, state: StateFile | undefined, sta
     { region: options.region ?? state?.region ?? blueprint.region, ...(options.profile ? { profile: options.profile } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) },
     vpcId,
   );
-  return { blueprint: live.blueprint, ctx: live.ctx, vpcId };
+  for (const note of live.notes) io.stderr(t('Note: {0}', note));
+  return { blueprint: withPlannedSshSettings(live.blueprint, blueprint), ctx: live.ctx, vpcId };
 }

@@ -1,0 +1,125 @@
+// `reach --live`: after the engine applies the tutorial, the walk over what AWS reports agrees with
+// the walk over the blueprint; when the SSH rule is revoked behind the tool's back (as in the
+// console), live mode names the security group as the blocking hop while the blueprint still
+// says SSH gets in; a stopped instance does not answer.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthorizeSecurityGroupIngressCommand, EC2Client, RevokeSecurityGroupIngressCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { resetEmulator, testClientConfig, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
+import type { StateFile } from '../../src/core/state';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const ec2 = new EC2Client(testClientConfig());
+
+interface Hop {
+  kind: string;
+  name: string;
+  id: string | null;
+  detail: string;
+}
+interface Verdict {
+  reachable: boolean;
+  code: string | null;
+  awsCode: string | null;
+  reason: string | null;
+  hops: Hop[];
+  returnHops: Hop[];
+}
+
+function run(args: string[]): { status: number; stdout: string; stderr: string } {
+  assert.ok(existsSync(cli), `${cli} is missing: run \`npm run build\` first (npm run test:emulator does).`);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_REGION: TEST_REGION,
+  };
+  const result = spawnSync(process.execPath, [cli, ...args, '--endpoint', testEndpoint()], { encoding: 'utf8', env, timeout: 300_000 });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function reach(file: string, ...args: string[]): { status: number; verdict: Verdict; stderr: string } {
+  const r = run(['reach', file, '--json', ...args]);
+  assert.ok(r.stdout.trim(), `reach printed nothing (exit ${r.status}): ${r.stderr}`);
+  return { status: r.status, verdict: JSON.parse(r.stdout) as Verdict, stderr: r.stderr };
+}
+
+const path = (v: Verdict) => ({ hops: v.hops.map((h) => `${h.kind} ${h.name}`), returnHops: v.returnHops.map((h) => `${h.kind} ${h.name}`) });
+
+let file = '';
+let state: StateFile;
+
+before(async () => {
+  await resetEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'reach-live-'));
+  file = join(dir, 'tutorial.blueprint.yaml');
+  copyFileSync(join(root, 'examples', 'tutorial.blueprint.yaml'), file);
+  const applied = run(['apply', file, '--key-dir', dir, '--json']);
+  assert.equal(applied.status, 0, `apply failed: ${applied.stdout}\n${applied.stderr}`);
+  state = JSON.parse(readFileSync(join(dir, 'tutorial.blueprint.state.json'), 'utf8')) as StateFile;
+});
+
+test('live mode agrees with blueprint mode after an apply, with the AWS ids on the hops', () => {
+  for (const port of ['22', '80', '3389']) {
+    const planned = reach(file, '--port', port);
+    const live = reach(file, '--port', port, '--live');
+    assert.equal(live.status, planned.status, `port ${port}: ${live.stderr}`);
+    assert.equal(live.verdict.reachable, planned.verdict.reachable);
+    assert.equal(live.verdict.code, planned.verdict.code);
+    assert.deepEqual(path(live.verdict), path(planned.verdict), `port ${port}`);
+  }
+  const live = reach(file, '--live').verdict;
+  assert.equal(live.reachable, true);
+  for (const name of ['igw-Atsushi', 'eip-Atsushi', 'rtb-public-Atsushi', 'seg-g_wp_Atsushi', 'eni-wp-Atsushi', 'ec2-wp-RHEL8'])
+    assert.equal(live.hops.find((h) => h.name === name)?.id, state.resources[name]!.id, `${name} carries its AWS id`);
+  // The address the client dials is the one AWS handed out.
+  const address = state.resources['eip-Atsushi']!.attributes.publicIp as string;
+  assert.ok(address, 'the state records the Elastic IP address');
+  assert.ok(live.hops.find((h) => h.kind === 'elasticIp')!.detail.includes(address));
+  // The way out agrees too.
+  const out = reach(file, '--direction', 'outbound', '--live');
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(path(out.verdict), path(reach(file, '--direction', 'outbound').verdict));
+});
+
+test('after the SSH rule is revoked outside the tool, live mode says the security group blocks SSH', async () => {
+  const groupId = state.resources['seg-g_wp_Atsushi']!.id;
+  const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'SSH' }] };
+  await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+  try {
+    const live = reach(file, '--live');
+    assert.equal(live.status, 4, live.stderr);
+    assert.equal(live.verdict.reachable, false);
+    assert.equal(live.verdict.code, 'SECURITY_GROUP_RULE_MISSING');
+    assert.equal(live.verdict.awsCode, 'ENI_SG_RULES_MISMATCH');
+    const blocking = live.verdict.hops.at(-1)!;
+    assert.equal(blocking.name, 'seg-g_wp_Atsushi');
+    assert.equal(blocking.id, groupId);
+    assert.match(live.verdict.reason!, /seg-g_wp_Atsushi/);
+    // HTTP is still open, and the blueprint still says SSH gets in: the difference is the drift.
+    assert.equal(reach(file, '--live', '--port', '80').status, 0);
+    assert.equal(reach(file).status, 0);
+  } finally {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ssh] }));
+  }
+  assert.equal(reach(file, '--live').status, 0, 'the rule put back opens SSH again');
+});
+
+test('a stopped instance does not answer', async () => {
+  const instanceId = state.resources['ec2-wp-RHEL8']!.id;
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+  try {
+    const live = reach(file, '--live');
+    assert.equal(live.status, 4, live.stderr);
+    assert.equal(live.verdict.code, 'INSTANCE_NOT_RUNNING');
+    assert.equal(live.verdict.hops.at(-1)!.id, instanceId);
+  } finally {
+    await ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] }));
+  }
+});
