@@ -27,6 +27,8 @@ export interface BlueprintExtensionApi {
   setPublicIpLookup(lookup: PublicIpLookup): void;
   /** Milliseconds activate() took. */
   activationMs: number;
+  /** The resource view's rows as shown (blueprint rows, then their components), for tests. */
+  resourceViewItems(): Promise<vscode.TreeItem[]>;
 }
 
 const blueprintSelector: vscode.DocumentSelector = [
@@ -75,6 +77,17 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
       lookup = next;
     },
     activationMs,
+    resourceViewItems: async () => {
+      const out: vscode.TreeItem[] = [];
+      const walk = async (nodes: Awaited<ReturnType<ResourceView['getChildren']>>) => {
+        for (const node of nodes) {
+          out.push(resources.getTreeItem(node));
+          if (node.type === 'blueprint') await walk(await resources.getChildren(node));
+        }
+      };
+      await walk(await resources.getChildren());
+      return out;
+    },
   };
 }
 

@@ -1,0 +1,148 @@
+// Provisioning from the palette against the EC2 emulator (moto): what the user would check in the
+// AWS console, in the CodeLens and in the resource view.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  DescribeAddressesCommand,
+  DescribeInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeKeyPairsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import type { RunResult } from '../../../src/core/engine-api';
+import { codeLensTitles, extensionApi, waitFor, workspaceBlueprint } from './helpers';
+
+const STACK = 'wp-atsushi';
+const REGION = 'ap-northeast-1';
+
+function endpoint(): string {
+  const value = process.env.EC2BP_TEST_ENDPOINT;
+  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
+  return value;
+}
+
+function emulator(): EC2Client {
+  return new EC2Client({ region: REGION, endpoint: endpoint(), credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });
+}
+
+const stackFilter = [{ Name: 'tag:blueprint:stack', Values: [STACK] }];
+
+/** Everything of the stack the emulator still has, by kind (terminated instances do not count). */
+async function whatExists(ec2: EC2Client): Promise<Record<string, string[]>> {
+  const [vpcs, subnets, igws, rtbs, sgs, enis, eips, keys, instances] = await Promise.all([
+    ec2.send(new DescribeVpcsCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeSubnetsCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeInternetGatewaysCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeRouteTablesCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeNetworkInterfacesCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeAddressesCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeKeyPairsCommand({ Filters: stackFilter })),
+    ec2.send(new DescribeInstancesCommand({ Filters: [...stackFilter, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }] })),
+  ]);
+  return {
+    vpc: (vpcs.Vpcs ?? []).map((v) => v.VpcId!),
+    subnet: (subnets.Subnets ?? []).map((s) => s.SubnetId!),
+    internetGateway: (igws.InternetGateways ?? []).map((g) => g.InternetGatewayId!),
+    routeTable: (rtbs.RouteTables ?? []).map((r) => r.RouteTableId!),
+    securityGroup: (sgs.SecurityGroups ?? []).map((g) => g.GroupId!),
+    networkInterface: (enis.NetworkInterfaces ?? []).map((n) => n.NetworkInterfaceId!),
+    elasticIp: (eips.Addresses ?? []).map((a) => a.AllocationId!),
+    keyPair: (keys.KeyPairs ?? []).map((k) => k.KeyPairId!),
+    instance: (instances.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId!),
+  };
+}
+
+suite('Provisioning against the emulator', function () {
+  this.timeout(180_000);
+  const uri = workspaceBlueprint();
+  const statePath = uri.fsPath.replace(/\.yaml$/, '.state.json');
+  let keyDir: string;
+  let ec2: EC2Client;
+
+  suiteSetup(async () => {
+    await extensionApi();
+    const response = await fetch(`${endpoint()}/moto-api/reset`, { method: 'POST' });
+    assert.ok(response.ok, `resetting the emulator answered HTTP ${response.status}`);
+    ec2 = emulator();
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec2bp-keys-'));
+    fs.rmSync(statePath, { force: true });
+    const config = vscode.workspace.getConfiguration('ec2Blueprint');
+    await config.update('endpoint', endpoint(), vscode.ConfigurationTarget.Global);
+    await config.update('keyDirectory', keyDir, vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    fs.rmSync(statePath, { force: true });
+    fs.rmSync(keyDir, { recursive: true, force: true });
+    const config = vscode.workspace.getConfiguration('ec2Blueprint');
+    await config.update('endpoint', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('keyDirectory', undefined, vscode.ConfigurationTarget.Global);
+    ec2?.destroy();
+  });
+
+  test('Apply Component… for the security group creates the VPC and the group and shows their ids', async () => {
+    const api = await extensionApi();
+    await vscode.window.showTextDocument(uri);
+    const result = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyComponent', uri, 'seg-g_wp_Atsushi');
+    assert.ok(result, 'Apply Component returned nothing: the command failed (see the EC2 Blueprint log)');
+    assert.ok(result.ok, `apply failed: ${JSON.stringify(result.failures)}`);
+
+    const exists = await whatExists(ec2);
+    assert.equal(exists.vpc!.length, 1, 'one VPC of the stack in the emulator');
+    assert.equal(exists.securityGroup!.length, 1, 'one security group of the stack in the emulator');
+    assert.deepEqual([...exists.subnet!, ...exists.internetGateway!, ...exists.instance!, ...exists.keyPair!], [], 'only the group and what it needs');
+    const vpcId = exists.vpc![0]!;
+    const groupId = exists.securityGroup![0]!;
+
+    const document = await vscode.workspace.openTextDocument(uri);
+    const lineOf = (pattern: RegExp) => document.getText().split('\n').findIndex((l) => pattern.test(l)) + 1;
+    const lenses = await waitFor('CodeLenses with the new ids', async () => {
+      const l = await codeLensTitles(uri);
+      return l.some((x) => x.title.startsWith(groupId)) ? l : undefined;
+    });
+    assert.ok(lenses.some((l) => l.line === lineOf(/^vpc:/) && l.title === `${vpcId} · created`), `VPC lens: ${JSON.stringify(lenses)}`);
+    assert.ok(lenses.some((l) => l.line === lineOf(/- name: seg-g_wp_Atsushi/) && l.title === `${groupId} · created`), `group lens: ${JSON.stringify(lenses)}`);
+    assert.ok(lenses.some((l) => l.line === lineOf(/- name: public-subnet-1a-Atsushi/) && /Create$/.test(l.title)), 'the subnet is still to be created');
+
+    const items = await waitFor('the resource view with the ids', async () => {
+      const rows = await api.resourceViewItems();
+      return rows.some((r) => String(r.description).includes(groupId)) ? rows : undefined;
+    });
+    const row = (name: string) => items.find((r) => r.label === name);
+    assert.match(String(row('vpc-Atsushi')?.description), new RegExp(vpcId));
+    assert.match(String(row('seg-g_wp_Atsushi')?.description), new RegExp(groupId));
+    assert.match(String(row('ec2-wp-RHEL8')?.description), /not created/);
+    assert.equal((row('vpc-Atsushi')?.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+    assert.deepEqual(items.map((r) => r.label), ['vpc-Atsushi', 'public-subnet-1a-Atsushi', 'igw-Atsushi', 'rtb-public-Atsushi', 'seg-g_wp_Atsushi', 'eni-wp-Atsushi', 'eip-Atsushi', 'key-wp-RHEL', 'ec2-wp-RHEL8'].filter((n) => items.some((r) => r.label === n)), 'dependency order');
+  });
+
+  test('Apply All then Destroy leave the emulator empty of the stack', async () => {
+    const applied = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyAll', uri);
+    assert.ok(applied?.ok, `apply all failed: ${JSON.stringify(applied?.failures)}`);
+    const during = await whatExists(ec2);
+    for (const kind of ['vpc', 'subnet', 'internetGateway', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance']) {
+      assert.equal(during[kind]!.length, 1, `one ${kind} after Apply All`);
+    }
+    assert.ok(fs.existsSync(path.join(keyDir, 'key-wp-RHEL.pem')), 'the private key was downloaded to the key directory');
+
+    const destroyed = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.destroy', uri, { confirmed: true });
+    assert.ok(destroyed?.ok, `destroy failed: ${JSON.stringify(destroyed?.failures)}`);
+    const after = await whatExists(ec2);
+    assert.deepEqual(Object.entries(after).filter(([, ids]) => ids.length > 0), [], 'nothing of the stack is left');
+    assert.ok(!fs.existsSync(path.join(keyDir, 'key-wp-RHEL.pem')), 'the key file the engine wrote is gone');
+    const lenses = await waitFor('Create lenses again', async () => {
+      const l = await codeLensTitles(uri);
+      return l.filter((x) => /Create$/.test(x.title)).length === 9 ? l : undefined;
+    });
+    assert.ok(lenses.length > 0);
+  });
+});
