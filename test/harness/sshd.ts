@@ -17,7 +17,6 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
-const TOOLS_URL = new URL('../../scripts/tools.mjs', import.meta.url).href;
 const START_TIMEOUT_MS = 10_000;
 
 export interface SshdOptions {
@@ -58,7 +57,9 @@ export async function ensureSshd(): Promise<string> {
   const found = findSshd();
   if (found) return found;
   try {
-    const tools = (await import(TOOLS_URL)) as { ensureAptPackages(names: string[]): Promise<string[]> };
+    // Resolved here, not at load: the in-host VS Code suite bundles this file as CommonJS.
+    const toolsUrl = new URL('../../scripts/tools.mjs', import.meta.url).href;
+    const tools = (await import(toolsUrl)) as { ensureAptPackages(names: string[]): Promise<string[]> };
     await tools.ensureAptPackages(['openssh-server']);
   } catch (error) {
     throw new Error(`sshd is not installed and could not be installed: ${(error as Error).message}\n${installHint}`);

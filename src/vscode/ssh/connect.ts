@@ -177,9 +177,12 @@ export function sshTerminalOptions(target: SshTarget, sshPath: string, args: str
   };
 }
 
-/** ~/.ssh/config, or the file Remote-SSH is told to use. */
+/** The ssh config file to write: ec2Blueprint.sshConfigFile, else the one Remote-SSH reads
+ * (remote.SSH.configFile), else ~/.ssh/config. */
 export function sshConfigFilePath(): string {
-  const configured = vscode.workspace.getConfiguration('remote.SSH').get<string>('configFile')?.trim();
-  if (configured) return configured.startsWith('~') ? path.join(os.homedir(), configured.slice(1)) : configured;
+  const configured =
+    vscode.workspace.getConfiguration('ec2Blueprint').get<string>('sshConfigFile')?.trim() ||
+    vscode.workspace.getConfiguration('remote.SSH').get<string>('configFile')?.trim();
+  if (configured) return configured === '~' || /^~[/\\]/.test(configured) ? path.join(os.homedir(), configured.slice(1)) : configured;
   return path.join(os.homedir(), '.ssh', 'config');
 }
