@@ -12,7 +12,7 @@ import { components, type Component, type Kind } from './model';
 import { statusOf, type ComponentStatus, type StateFile } from './state';
 import { isAnywhere, parseCidr } from './cidr';
 import { formatPorts, parsePortRange } from './ports';
-import type { DiagramEdgeInfo, DiagramNodeInfo, DiagramNodeKind, PathRole } from '../shared/protocol';
+import { statusClassNames, statusStyles, type DiagramEdgeInfo, type DiagramNodeInfo, type DiagramNodeKind, type PathRole } from '../shared/protocol';
 
 /** Names of the two outside nodes in traffic hops. */
 export const INTERNET = '#internet';
@@ -72,13 +72,7 @@ const summarizeAbove = 12;
 const maxRuleLines = 5;
 
 /** The mermaid class of each status (mermaid class names avoid the hyphen). */
-export const statusClass: Record<ComponentStatus, string> = {
-  planned: 'planned',
-  'in-progress': 'inProgress',
-  created: 'created',
-  failed: 'failed',
-  drifted: 'drifted',
-};
+export const statusClass: Record<ComponentStatus, string> = statusClassNames;
 
 const statusSymbol: Record<ComponentStatus, string> = {
   planned: '○',
@@ -143,11 +137,9 @@ const kindIcon: Partial<Record<DiagramNodeKind, string>> = {
 };
 
 const classDefs = [
-  'classDef planned fill:#8882,stroke:#888,stroke-width:1.5px,stroke-dasharray:6 4',
-  'classDef inProgress fill:#f5a62333,stroke:#d48806,stroke-width:2.5px',
-  'classDef created fill:#2ea04326,stroke:#2ea043,stroke-width:2px',
-  'classDef failed fill:#f8514933,stroke:#e5534b,stroke-width:3px',
-  'classDef drifted fill:#a371f733,stroke:#a371f7,stroke-width:2.5px,stroke-dasharray:2 3',
+  ...(Object.keys(statusStyles) as ComponentStatus[]).map(
+    (s) => `classDef ${statusClass[s]} ${Object.entries(statusStyles[s]).map(([k, v]) => `${k}:${v}`).join(',')}`,
+  ),
   'classDef outside fill:#58a6ff1f,stroke:#58a6ff,stroke-width:1.5px',
   'classDef zone fill:#8881,stroke:#8889,stroke-width:1px,stroke-dasharray:3 3',
   'classDef region fill:none,stroke:#888b,stroke-width:1px',
@@ -268,6 +260,9 @@ class DiagramWriter {
   /** Component name → the id of the collapsed group drawn for it. */
   private readonly groupOf = new Map<string, string>();
   private noteCount = 0;
+  /** Collapsed subnet boxes per zone, laid out as a grid rather than one long strip. */
+  private readonly grids: string[][] = [];
+  private readonly zoneIds: string[] = [];
 
   constructor(
     private readonly bp: Blueprint,
@@ -302,7 +297,7 @@ class DiagramWriter {
 
     // Region ▸ (key pairs, Elastic IPs) and VPC ▸ (gateway, route tables, ACLs, security groups, zones).
     const regionId = `region_${hash(bp.region)}`;
-    this.open(regionId, 'region', label(`${t('Region')} ${bp.region}`, `${t('stack')} ${bp.stack}`), { title: t('region'), classes: ['region'] });
+    this.open(regionId, 'region', `<b>${escapeLabel(`${t('Region')} ${bp.region}`)}</b> · ${escapeLabel(`${t('stack')} ${bp.stack}`)}`, { title: t('region'), classes: ['region'] });
     this.drawKeyPairs();
     this.drawElasticIps();
     const vpc = this.byName.get(bp.vpc.name);
@@ -319,6 +314,7 @@ class DiagramWriter {
     this.close();
 
     this.drawStructureEdges();
+    this.drawGrid();
     this.drawOverlay();
     this.drawClasses();
     return { mermaid: this.out.join('\n') + '\n', nodes: this.nodes, edges: this.edges, collapsed: this.collapsed };
@@ -413,7 +409,8 @@ class DiagramWriter {
 
   private openComponent(c: Component, title: string, lines: string[]): void {
     const r = this.resolve(c.name);
-    this.open(nodeId(c.name), c.kind, label(title, ...lines, this.statusLine(r)), {
+    // A subgraph's title has room for one line only.
+    this.open(nodeId(c.name), c.kind, `<b>${escapeLabel(title)}</b> · ${[...lines, this.statusLine(r)].map(escapeLabel).join(' · ')}`, {
       title: kindWord(c.kind),
       status: r.status,
       ...(r.id ? { awsId: r.id } : {}),
@@ -536,14 +533,20 @@ class DiagramWriter {
     const subnets = this.ofKind('subnet');
     const zones = [...new Set((this.bp.subnets ?? []).filter((s) => this.byName.has(s.name)).map((s) => s.availabilityZone))];
     for (const zone of zones) {
-      this.open(`az_${zone.replace(/[^A-Za-z0-9]/g, '_')}_${hash(zone)}`, 'availabilityZone', label(`${t('Availability zone')} ${zone}`), { title: t('availability zone'), classes: ['zone'] });
+      const zoneId = `az_${zone.replace(/[^A-Za-z0-9]/g, '_')}_${hash(zone)}`;
+      this.open(zoneId, 'availabilityZone', label(`${t('Availability zone')} ${zone}`), { title: t('availability zone'), classes: ['zone'] });
+      const boxes: string[] = [];
       for (const s of subnets) {
         const spec = this.bp.subnets?.find((x) => x.name === s.name);
         if (spec?.availabilityZone !== zone) continue;
-        if (this.collapsed && !this.expanded.has(s.name)) this.collapsedSubnet(s, spec.cidr);
-        else this.fullSubnet(s, spec.cidr);
+        if (this.collapsed && !this.expanded.has(s.name)) {
+          this.collapsedSubnet(s, spec.cidr);
+          boxes.push(nodeId(s.name));
+        } else this.fullSubnet(s, spec.cidr);
       }
       this.close();
+      this.grids.push(boxes);
+      this.zoneIds.push(zoneId);
     }
     // Interfaces and instances whose subnet is not drawn (a filtered view) still appear.
     for (const c of [...this.ofKind('networkInterface'), ...this.ofKind('instance')]) {
@@ -627,6 +630,8 @@ class DiagramWriter {
     const bp = this.bp;
     const seen = new Set<string>();
     const once = (from: string, to: string, arrow: '-->' | '---' | '-.-' | '-.->', text?: string) => {
+      // Inside a collapsed box the parts are not drawn, nor their links (hundreds of lines).
+      if (this.groupOf.has(from) || this.groupOf.has(to)) return;
       const a = this.idOf(from);
       const b = this.idOf(to);
       if (!a || !b || a === b) return;
@@ -666,6 +671,19 @@ class DiagramWriter {
       // The address the internet dials; the packets really pass through the gateway.
       if (this.drawn.has(c.name)) once(c.name, INTERNET, '-.-', t('public address'));
     }
+  }
+
+  /** Invisible links: each collapsed box sits above the one `columns` later, and zones stack. */
+  private drawGrid(): void {
+    const columns = 6;
+    const link = (a: string, b: string) => {
+      this.out.push(`  ${a} ~~~ ${b}`);
+      this.edges.push({ index: this.edges.length, from: a, to: b, role: 'layout' });
+    };
+    for (const boxes of this.grids) for (let i = 0; i + columns < boxes.length; i++) link(boxes[i]!, boxes[i + columns]!);
+    // Zones stack: the last box of one zone sits above the first box of the next.
+    const filled = this.grids.filter((g) => g.length > 0);
+    if (filled.some((g) => g.length > columns)) for (let z = 0; z + 1 < filled.length; z++) link(filled[z]![filled[z]!.length - 1]!, filled[z + 1]![0]!);
   }
 
   private drawOverlay(): void {

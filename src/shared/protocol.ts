@@ -5,6 +5,25 @@
 export type DiagramStatus = 'planned' | 'in-progress' | 'created' | 'failed' | 'drifted';
 export const diagramStatuses: readonly DiagramStatus[] = ['planned', 'in-progress', 'created', 'failed', 'drifted'];
 
+/** The look of each status: the diagram's classDefs and the webview's instant restyle share it.
+ * Fills are translucent so they read on light and dark backgrounds alike. */
+export const statusStyles: Record<DiagramStatus, Record<string, string>> = {
+  planned: { fill: '#8882', stroke: '#888', 'stroke-width': '1.5px', 'stroke-dasharray': '6 4' },
+  'in-progress': { fill: '#f5a62333', stroke: '#d48806', 'stroke-width': '2.5px', 'stroke-dasharray': '0' },
+  created: { fill: '#2ea04326', stroke: '#2ea043', 'stroke-width': '2px', 'stroke-dasharray': '0' },
+  failed: { fill: '#f8514933', stroke: '#e5534b', 'stroke-width': '3px', 'stroke-dasharray': '0' },
+  drifted: { fill: '#a371f733', stroke: '#a371f7', 'stroke-width': '2.5px', 'stroke-dasharray': '2 3' },
+};
+
+/** The mermaid class of each status (mermaid class names avoid the hyphen). */
+export const statusClassNames: Record<DiagramStatus, string> = {
+  planned: 'planned',
+  'in-progress': 'inProgress',
+  created: 'created',
+  failed: 'failed',
+  drifted: 'drifted',
+};
+
 /** What a drawn node stands for: a component kind, or one of the diagram's own nodes. */
 export type DiagramNodeKind =
   | 'vpc'
@@ -49,7 +68,7 @@ export interface DiagramNodeInfo {
   added?: boolean;
 }
 
-export type PathRole = 'structure' | 'inbound' | 'reply' | 'note';
+export type PathRole = 'structure' | 'inbound' | 'reply' | 'note' | 'layout';
 
 export interface DiagramEdgeInfo {
   /** The edge's index in the mermaid text (what `linkStyle` counts). */
@@ -73,6 +92,8 @@ export interface PathToggles {
 export type HostToWebview =
   | {
       type: 'diagram';
+      /** The blueprint's URI, kept by the webview so the panel can be restored after a reload. */
+      uri: string;
       /** The mermaid flowchart source. */
       mermaid: string;
       nodes: DiagramNodeInfo[];
@@ -98,11 +119,23 @@ export type HostToWebview =
   | { type: 'busy'; busy: boolean; message?: string }
   | { type: 'export'; format: 'svg' | 'png' };
 
+/** What the webview keeps with vscode.setState (and the serializer receives on restore). */
+export interface WebviewState {
+  uri?: string;
+  step: number | null;
+  paths: PathToggles;
+  scale?: number;
+  scrollLeft?: number;
+  scrollTop?: number;
+}
+
 export type ToolbarCommand = 'apply' | 'plan' | 'refresh';
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'reveal'; name: string }
+  /** Draw a collapsed subnet in full (or collapse it again). */
+  | { type: 'expand'; name: string }
   | { type: 'command'; command: ToolbarCommand }
   | { type: 'paths'; paths: PathToggles }
   | { type: 'step'; step: number | null }
@@ -126,6 +159,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       return { type: 'ready' };
     case 'reveal':
       return str(m.name, 255) && m.name.length > 0 ? { type: 'reveal', name: m.name } : undefined;
+    case 'expand':
+      return str(m.name, 255) && m.name.length > 0 ? { type: 'expand', name: m.name } : undefined;
     case 'command':
       return typeof m.command === 'string' && (toolbarCommands as readonly string[]).includes(m.command)
         ? { type: 'command', command: m.command as ToolbarCommand }

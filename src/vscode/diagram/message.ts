@@ -1,0 +1,56 @@
+// The picture the panel sends: blueprint + state + live statuses + step + path toggles → one
+// `diagram` message. Pure (no vscode import): the panel, the rendering test and the benchmark share it.
+import type { Blueprint } from '../../core/schema';
+import type { StateFile } from '../../core/state';
+import { buildDiagram, simpleTrafficOverlay, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
+import { tutorialSteps } from '../../core/diagram-steps';
+import type { HostToWebview, PathToggles } from '../../shared/protocol';
+
+export type DiagramMessage = Extract<HostToWebview, { type: 'diagram' }>;
+
+export interface DiagramViewInput {
+  blueprint: Blueprint;
+  uri: string;
+  title: string;
+  state?: StateFile;
+  live?: Readonly<Record<string, LiveStatus>>;
+  /** A tutorial step (0 = final target), or null for the live picture. */
+  step: number | null;
+  paths: PathToggles;
+  /** The traffic analysis' result; default: the simple built-in check. */
+  overlay?: TrafficOverlay;
+  expand?: readonly string[];
+  notice?: string;
+  collapse?: 'auto' | 'never' | 'always';
+}
+
+export function diagramMessage(input: DiagramViewInput): DiagramMessage {
+  const steps = tutorialSteps(input.blueprint);
+  const step = input.step === null ? undefined : steps[input.step];
+  const wantsPath = input.paths.inbound || input.paths.reply;
+  // The path is drawn over the whole picture only (a partial step has no instance to reach).
+  const showPath = wantsPath && (!step || step.names.length === steps[0]!.names.length);
+  const overlay = showPath ? (input.overlay ?? simpleTrafficOverlay(input.blueprint, { ...(input.state ? { state: input.state } : {}) })) : undefined;
+  const d = buildDiagram(input.blueprint, {
+    ...(input.state ? { state: input.state } : {}),
+    ...(input.live ? { live: input.live } : {}),
+    ...(overlay ? { overlay, paths: input.paths } : {}),
+    ...(step ? { only: new Set(step.names), added: new Set(step.added) } : {}),
+    ...(input.expand ? { expand: input.expand } : {}),
+    ...(input.collapse ? { collapse: input.collapse } : {}),
+  });
+  return {
+    type: 'diagram',
+    uri: input.uri,
+    mermaid: d.mermaid,
+    nodes: d.nodes,
+    edges: d.edges,
+    title: input.title,
+    steps: steps.map((s) => ({ index: s.index, title: s.title })),
+    step: step ? step.index : null,
+    paths: input.paths,
+    ...(overlay?.blockedAt ? { blocked: overlay.blockedAt } : {}),
+    ...(input.notice ? { notice: input.notice } : {}),
+    collapsed: d.collapsed,
+  };
+}

@@ -1,0 +1,433 @@
+// The diagram webview: renders the host's mermaid text, keeps zoom and scroll across updates,
+// restyles nodes at once on status changes, and talks to the host only through the typed protocol.
+// It says `ready` first; mermaid (the heavy part) loads lazily on the first picture.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import { statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewToHost } from '../src/shared/protocol';
+import { css } from './styles';
+import { renderMermaid, themeKind } from './render';
+import { exportPng, exportSvg } from './export';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): WebviewState | undefined;
+  setState(state: WebviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewToHost) => vscode.postMessage(message);
+
+type DiagramMessage = Extract<HostToWebview, { type: 'diagram' }>;
+
+const saved = vscode.getState();
+const view: WebviewState = {
+  step: saved?.step ?? null,
+  paths: saved?.paths ?? { inbound: false, reply: false },
+  ...(saved?.uri ? { uri: saved.uri } : {}),
+  ...(saved?.scale ? { scale: saved.scale } : {}),
+  ...(saved?.scrollLeft !== undefined ? { scrollLeft: saved.scrollLeft } : {}),
+  ...(saved?.scrollTop !== undefined ? { scrollTop: saved.scrollTop } : {}),
+};
+
+let current: DiagramMessage | undefined;
+let nodesById = new Map<string, DiagramNodeInfo>();
+let selected: string | undefined;
+let natural = { width: 0, height: 0 };
+let scale = view.scale ?? 1;
+let firstPicture = view.scale === undefined;
+
+// ---- the page ---------------------------------------------------------------------------------
+
+const style = document.createElement('style');
+style.textContent = css;
+document.head.append(style);
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const custom = (tag: string, attrs: Record<string, string> = {}, text?: string) => {
+  const e = document.createElement(tag) as HTMLElement & { checked?: boolean; value?: string };
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+const toolbar = el('div', { id: 'toolbar', role: 'toolbar' });
+const button = (id: string, text: string, title: string, secondary = true) => {
+  const b = custom('vscode-button', { id, title, ...(secondary ? { secondary: '' } : {}) }, text);
+  toolbar.append(b);
+  return b;
+};
+const title = el('span', { id: 'title' });
+toolbar.append(title);
+const sep = () => toolbar.append(el('span', { class: 'sep' }));
+sep();
+button('apply', 'Apply', 'Create or update everything in the blueprint', false).addEventListener('click', () => post({ type: 'command', command: 'apply' }));
+button('plan', 'Plan', 'Show what Apply would do').addEventListener('click', () => post({ type: 'command', command: 'plan' }));
+button('refresh', 'Refresh', 'Read what AWS really has (drift)').addEventListener('click', () => post({ type: 'command', command: 'refresh' }));
+sep();
+const inbound = custom('vscode-checkbox', { id: 'path-inbound', label: 'Inbound path' });
+const reply = custom('vscode-checkbox', { id: 'path-reply', label: 'Reply path' });
+inbound.checked = view.paths.inbound;
+reply.checked = view.paths.reply;
+toolbar.append(inbound, reply);
+const onPaths = () => {
+  view.paths = { inbound: !!inbound.checked, reply: !!reply.checked };
+  persist();
+  post({ type: 'paths', paths: view.paths });
+};
+inbound.addEventListener('change', onPaths);
+reply.addEventListener('change', onPaths);
+sep();
+const stepSelect = custom('vscode-single-select', { id: 'step', title: 'The picture after each step of the tutorial' });
+toolbar.append(stepSelect);
+stepSelect.addEventListener('change', () => {
+  const value = stepSelect.value ?? 'live';
+  view.step = value === 'live' ? null : Number(value);
+  persist();
+  post({ type: 'step', step: view.step });
+});
+sep();
+button('zoom-out', '−', 'Zoom out').addEventListener('click', () => zoomBy(1 / 1.25));
+button('zoom-in', '+', 'Zoom in').addEventListener('click', () => zoomBy(1.25));
+button('fit', 'Fit', 'Fit the picture to the panel').addEventListener('click', () => fit());
+button('export-svg', 'SVG', 'Export as SVG').addEventListener('click', () => void doExport('svg'));
+button('export-png', 'PNG', 'Export as PNG').addEventListener('click', () => void doExport('png'));
+const busy = el('span', { id: 'busy' });
+toolbar.append(el('span', { class: 'grow' }), busy);
+
+const notice = el('div', { id: 'notice', role: 'status' });
+notice.hidden = true;
+const legend = el('div', { id: 'legend' });
+for (const [cls, text] of [
+  ['planned', 'planned'],
+  ['in-progress', 'in progress'],
+  ['created', 'created'],
+  ['failed', 'failed'],
+  ['drifted', 'drifted'],
+  ['inbound', 'inbound path'],
+  ['reply', 'reply path'],
+] as const)
+  legend.append(el('span', { class: cls }, text));
+const main = el('div', { id: 'main' });
+const canvas = el('div', { id: 'canvas', tabindex: '0' });
+const diagram = el('div', { id: 'diagram' });
+const details = el('aside', { id: 'details', 'aria-live': 'polite' });
+details.hidden = true;
+canvas.append(diagram);
+main.append(canvas, details);
+document.body.append(toolbar, notice, legend, main);
+
+// ---- messages -----------------------------------------------------------------------------------
+
+let pending: DiagramMessage | undefined;
+let rendering = false;
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = event.data as HostToWebview;
+  if (!message || typeof message !== 'object') return;
+  switch (message.type) {
+    case 'diagram':
+      // A burst of updates renders once: only the newest picture is kept while one renders.
+      pending = message;
+      void pump();
+      break;
+    case 'status':
+      restyle(message.changes);
+      break;
+    case 'busy':
+      busy.textContent = message.busy ? (message.message ?? 'Working…') : '';
+      break;
+    case 'export':
+      void doExport(message.format);
+      break;
+  }
+});
+
+async function pump(): Promise<void> {
+  if (rendering) return;
+  rendering = true;
+  try {
+    while (pending) {
+      const message = pending;
+      pending = undefined;
+      await show(message);
+    }
+  } finally {
+    rendering = false;
+  }
+}
+
+async function show(message: DiagramMessage): Promise<void> {
+  const started = performance.now();
+  current = message;
+  view.uri = message.uri;
+  title.textContent = message.title;
+  updateSteps(message);
+  view.paths = message.paths;
+  inbound.checked = message.paths.inbound;
+  reply.checked = message.paths.reply;
+  showNotice(message);
+  nodesById = new Map(message.nodes.map((n) => [n.id, n]));
+  const keep = { left: canvas.scrollLeft, top: canvas.scrollTop };
+  let svg: string;
+  try {
+    svg = await renderMermaid(message.mermaid);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    diagram.replaceChildren(el('div', { id: 'error' }, `The diagram could not be drawn:\n${text}`));
+    post({ type: 'renderError', message: text.slice(0, 4000) });
+    return;
+  }
+  if (pending) return; // a newer picture is waiting: skip painting this one
+  diagram.innerHTML = svg;
+  const svgEl = diagram.querySelector('svg');
+  if (!svgEl) return;
+  decorate(svgEl, message.nodes);
+  const box = svgEl.viewBox.baseVal;
+  natural = { width: box?.width || svgEl.getBoundingClientRect().width, height: box?.height || svgEl.getBoundingClientRect().height };
+  if (firstPicture) {
+    firstPicture = false;
+    fit();
+  } else {
+    applyScale();
+    canvas.scrollLeft = view.scrollLeft ?? keep.left;
+    canvas.scrollTop = view.scrollTop ?? keep.top;
+    delete view.scrollLeft;
+    delete view.scrollTop;
+  }
+  if (selected) {
+    const info = message.nodes.find((n) => n.name === selected);
+    if (info) showDetails(info);
+  }
+  persist();
+  post({ type: 'rendered', ms: Math.round(performance.now() - started), nodes: message.nodes.length });
+}
+
+function showNotice(message: DiagramMessage): void {
+  const text = message.notice ?? (message.blocked ? `Blocked at ${message.blocked.name}: ${message.blocked.reason}` : message.collapsed ? 'Large blueprint: each subnet is drawn as one box. Click a subnet to draw it in full.' : '');
+  notice.textContent = text;
+  notice.hidden = !text;
+  notice.classList.toggle('error', !!message.blocked);
+}
+
+function updateSteps(message: DiagramMessage): void {
+  const options = [{ value: 'live', text: 'Live (as it is now)' }, ...message.steps.map((s) => ({ value: String(s.index), text: `${s.index === 0 ? '' : `Step ${s.index}: `}${s.title}` }))];
+  const signature = options.map((o) => o.value + o.text).join('|');
+  if (stepSelect.dataset.signature !== signature) {
+    stepSelect.replaceChildren(...options.map((o) => custom('vscode-option', { value: o.value }, o.text)));
+    stepSelect.dataset.signature = signature;
+  }
+  view.step = message.step;
+  stepSelect.value = message.step === null ? 'live' : String(message.step);
+}
+
+/** Marks each drawn component with its name and status, so clicks, tests and restyles find it. */
+function decorate(svg: SVGSVGElement, nodes: DiagramNodeInfo[]): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const prefix = `${svg.id}-`;
+  for (const g of svg.querySelectorAll<SVGGElement>('g.node, g.cluster')) {
+    // mermaid's element ids: <svg id>-flowchart-<node id>-<n> for nodes, <svg id>-<id> for subgraphs.
+    let id = g.id.startsWith(prefix) ? g.id.slice(prefix.length) : g.id;
+    if (g.classList.contains('node')) id = id.replace(/^flowchart-/, '').replace(/-\d+$/, '');
+    const info = byId.get(id);
+    if (!info) continue;
+    g.setAttribute('data-node-id', info.id);
+    g.setAttribute('data-kind', info.kind);
+    if (info.name) g.setAttribute('data-component', info.name);
+    if (info.status) g.setAttribute('data-status', info.status);
+    if (info.awsId) g.setAttribute('data-aws-id', info.awsId);
+    if (info.name === selected) g.classList.add('selected');
+  }
+}
+
+const statusClass = statusClassNames;
+const inlineStyle = (status: DiagramStatus) =>
+  Object.entries(statusStyles[status])
+    .map(([k, v]) => `${k}:${v} !important`)
+    .join(';');
+const statusSymbol: Record<DiagramStatus, string> = { planned: '○', 'in-progress': '◐', created: '●', failed: '✖', drifted: '⚠' };
+const statusWord: Record<DiagramStatus, string> = { planned: 'planned', 'in-progress': 'in progress', created: 'created', failed: 'failed', drifted: 'drifted' };
+
+/** The fast path: repaint the nodes whose status changed, without laying the picture out again. */
+function restyle(changes: Extract<HostToWebview, { type: 'status' }>['changes']): void {
+  for (const change of changes) {
+    const g = diagram.querySelector<SVGGElement>(`g[data-node-id="${CSS.escape(change.id)}"]`);
+    const info = nodesById.get(change.id);
+    if (info) {
+      info.status = change.status;
+      if (change.awsId) info.awsId = change.awsId;
+    }
+    if (!g) continue;
+    for (const c of Object.values(statusClass)) g.classList.remove(c);
+    g.classList.add(statusClass[change.status]);
+    g.setAttribute('data-status', change.status);
+    // mermaid writes classDef styles inline on the shapes: rewrite them there.
+    for (const shape of g.querySelectorAll<SVGElement>(':scope > rect, :scope > path, :scope > polygon, :scope > circle, :scope > ellipse, :scope > g > path')) {
+      if (shape.getAttribute('style')) shape.setAttribute('style', inlineStyle(change.status));
+    }
+    if (change.awsId) g.setAttribute('data-aws-id', change.awsId);
+    // The status word in the label (the full picture that follows lays it out properly).
+    const walker = document.createTreeWalker(g, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (/^[○◐●✖⚠] /.test(n.textContent ?? '')) {
+        n.textContent = `${statusSymbol[change.status]} ${statusWord[change.status]}${change.awsId ? ` · ${change.awsId}` : ''}`;
+        break;
+      }
+    }
+    if (selected === change.name && info) showDetails(info);
+  }
+}
+
+// ---- details and reveal -------------------------------------------------------------------------
+
+diagram.addEventListener('click', (event) => {
+  const g = (event.target as Element).closest?.('[data-node-id]');
+  const info = g ? nodesById.get(g.getAttribute('data-node-id') ?? '') : undefined;
+  for (const s of diagram.querySelectorAll('.selected')) s.classList.remove('selected');
+  if (!g || !info || !info.name) {
+    selected = undefined;
+    details.hidden = true;
+    return;
+  }
+  selected = info.name;
+  g.classList.add('selected');
+  showDetails(info);
+  post({ type: 'reveal', name: info.name });
+  if (info.kind === 'subnet' && (info.members || current?.collapsed)) post({ type: 'expand', name: info.name });
+});
+
+function showDetails(info: DiagramNodeInfo): void {
+  details.replaceChildren();
+  details.append(el('h2', {}, info.name), el('div', { class: 'kind' }, info.title));
+  if (info.status) details.append(el('div', { class: `status ${info.status}` }, statusWord[info.status]));
+  const table = el('table');
+  for (const d of info.details) {
+    const row = el('tr');
+    row.append(el('td', {}, d.label), el('td', {}, d.value));
+    table.append(row);
+  }
+  if (info.details.length) details.append(table);
+  if (info.rules?.length) {
+    details.append(el('h3', {}, 'Rules and routes'));
+    const list = el('ul');
+    for (const r of info.rules) list.append(el('li', {}, r));
+    details.append(list);
+  }
+  if (info.members?.length) {
+    details.append(el('h3', {}, `${info.members.length} components`));
+    const list = el('ul');
+    for (const m of info.members.slice(0, 200)) list.append(el('li', {}, m));
+    details.append(list);
+  }
+  details.hidden = false;
+}
+
+// ---- zoom, pan, fit -------------------------------------------------------------------------
+
+function applyScale(): void {
+  const svg = diagram.querySelector('svg');
+  if (!svg || !natural.width) return;
+  svg.style.width = `${natural.width * scale}px`;
+  svg.style.height = `${natural.height * scale}px`;
+  svg.setAttribute('width', String(natural.width * scale));
+  svg.setAttribute('height', String(natural.height * scale));
+}
+
+function fit(): void {
+  if (!natural.width) return;
+  const w = canvas.clientWidth - 32;
+  const h = canvas.clientHeight - 32;
+  scale = Math.max(0.1, Math.min(w / natural.width, h / natural.height, 1.5));
+  applyScale();
+  canvas.scrollLeft = 0;
+  canvas.scrollTop = 0;
+  persist();
+}
+
+function zoomBy(factor: number, at?: { x: number; y: number }): void {
+  const old = scale;
+  scale = Math.max(0.05, Math.min(scale * factor, 8));
+  const point = at ?? { x: canvas.clientWidth / 2, y: canvas.clientHeight / 2 };
+  const contentX = (canvas.scrollLeft + point.x) / old;
+  const contentY = (canvas.scrollTop + point.y) / old;
+  applyScale();
+  canvas.scrollLeft = contentX * scale - point.x;
+  canvas.scrollTop = contentY * scale - point.y;
+  persist();
+}
+
+canvas.addEventListener(
+  'wheel',
+  (event) => {
+    if (!event.ctrlKey && !event.metaKey) return;
+    event.preventDefault();
+    const rect = canvas.getBoundingClientRect();
+    zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+  },
+  { passive: false },
+);
+let drag: { x: number; y: number; left: number; top: number; moved: boolean } | undefined;
+canvas.addEventListener('pointerdown', (event) => {
+  if (event.button !== 0 || (event.target as Element).closest?.('[data-node-id]')) return;
+  drag = { x: event.clientX, y: event.clientY, left: canvas.scrollLeft, top: canvas.scrollTop, moved: false };
+  canvas.classList.add('panning');
+});
+window.addEventListener('pointermove', (event) => {
+  if (!drag) return;
+  canvas.scrollLeft = drag.left - (event.clientX - drag.x);
+  canvas.scrollTop = drag.top - (event.clientY - drag.y);
+});
+window.addEventListener('pointerup', () => {
+  if (drag) persist();
+  drag = undefined;
+  canvas.classList.remove('panning');
+});
+canvas.addEventListener('keydown', (event) => {
+  if (event.key === '+' || event.key === '=') zoomBy(1.25);
+  else if (event.key === '-') zoomBy(1 / 1.25);
+  else if (event.key === '0') fit();
+});
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+canvas.addEventListener('scroll', () => {
+  clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(persist, 200);
+});
+
+function persist(): void {
+  vscode.setState({ ...view, scale, scrollLeft: canvas.scrollLeft, scrollTop: canvas.scrollTop });
+}
+
+// ---- export and theme -----------------------------------------------------------------------
+
+async function doExport(format: 'svg' | 'png'): Promise<void> {
+  const svg = diagram.querySelector('svg');
+  if (!svg) return;
+  const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
+  try {
+    const data = format === 'svg' ? exportSvg(svg, natural, background) : await exportPng(svg, natural, background);
+    post({ type: 'exported', format, data });
+  } catch (error) {
+    post({ type: 'renderError', message: `Export failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+// VS Code switches the body's theme class when the user changes the colour theme: draw again.
+let theme = themeKind();
+new MutationObserver(() => {
+  const now = themeKind();
+  if (now !== theme && current) {
+    theme = now;
+    pending = pending ?? current;
+    void pump();
+  }
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+export type { PathToggles };
+post({ type: 'ready' });
