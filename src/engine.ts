@@ -412,12 +412,3 @@ export { waitUntilSshReady } from './aws/instance-wait';
 
 // `import` and "Import Existing VPC…": read a VPC (Describe* only) as a blueprint, list VPCs.
 export { snapshotVpcAt, listVpcsAt } from './aws/snapshot';
-
-// Stop/Start Instance in VS Code (the Elastic IP survives a stop/start).
-export { stopInstance, startInstance } from './aws/instance-power';
-
-// `reach --live`: the VPC as AWS has it, for the traffic path analysis.
-export { reachSnapshot } from './aws/reach-live';
-
-// SSH: wait until the instance is running and passes 2/2 status checks (VS Code and `ssh`).
-export { waitUntilSshReady } from './aws/instance-wait';
