@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, type ExecFileException } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAddressesCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
@@ -29,6 +29,15 @@ function run(program: string, args: string[], timeoutMs = 60_000): Promise<Ran> 
     execFile(program, args, { timeout: timeoutMs, encoding: 'utf8' }, (error: ExecFileException | null, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
+  });
+}
+
+function runWithInput(program: string, args: string[], input: string, timeoutMs = 60_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = execFile(program, args, { timeout: timeoutMs, encoding: 'utf8' }, (error: ExecFileException | null, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end(input);
   });
 }
 
@@ -117,6 +126,19 @@ test('apply the tutorial, then the exact `ssh --print --json` command logs in to
   assert.equal(fingerprint(userKnownHosts), before, '~/.ssh/known_hosts is left alone');
   const again = await run(argv[0]!, [...argv.slice(1), 'echo', 'connected'], 30_000);
   assert.equal(again.stdout.trim(), 'connected', again.stderr);
+
+  // Without --print the CLI checks the key, waits for running + 2/2 through the engine bundle,
+  // and runs ssh itself (here with the remote shell reading commands from stdin).
+  const session = await runWithInput(process.execPath, [cli, 'ssh', file, '--endpoint', endpoint, '--key-dir', keyDir], 'echo connected-from-cli\nexit\n');
+  assert.equal(session.code, 0, session.stderr);
+  assert.match(session.stdout, /^connected-from-cli$/m);
+  // A key others can read is refused before ssh runs, with the fix.
+  chmodSync(pem, 0o644);
+  const open = await node(['ssh', file, '--endpoint', endpoint, '--key-dir', keyDir]);
+  chmodSync(pem, 0o600);
+  assert.equal(open.code, 3);
+  assert.match(open.stderr, /can be read by other users \(mode 0644\)/);
+  assert.ok(open.stderr.includes(`chmod 600 ${pem}`), open.stderr);
 
   // The waiter says running 2/2 for this instance, and a stopped instance is named as such.
   const ready = await waitUntilSshReady({ region: TEST_REGION, endpoint }, { instanceId, instanceName: 'ec2-wp-RHEL8', pollMs: 100 });
