@@ -772,7 +772,7 @@ export function verdictText(v: ReachVerdict): string[] {
   const legs: ['forward' | 'return', Hop[]][] = [['forward', v.hops], ['return', v.returnHops]];
   let n = 0;
   const all = [...v.hops, ...v.returnHops];
-  const width = Math.min(48, Math.max(...all.map((h) => labelOf(h).length)));
+  const width = Math.min(60, Math.max(...all.map((h) => labelOf(h).length)));
   for (const [leg, hops] of legs) {
     if (hops.length === 0) continue;
     lines.push('', say.legTitle(v.query.direction, leg));

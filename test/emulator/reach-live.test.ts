@@ -5,10 +5,10 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthorizeSecurityGroupIngressCommand, EC2Client, RevokeSecurityGroupIngressCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateNetworkAclEntryCommand, EC2Client, RevokeSecurityGroupIngressCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { resetEmulator, testClientConfig, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
 import type { StateFile } from '../../src/core/state';
 
@@ -122,4 +122,46 @@ test('a stopped instance does not answer', async () => {
   } finally {
     await ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] }));
   }
+});
+
+test('a network ACL without the ephemeral ports out blocks the reply, live as in the file; the rule added in AWS opens it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reach-live-acl-'));
+  const aclFile = join(dir, 'acl.blueprint.yaml');
+  const text = readFileSync(join(root, 'examples', 'tutorial.blueprint.yaml'), 'utf8')
+    .replace('stack: wp-atsushi', 'stack: wp-acl')
+    .replaceAll('key-wp-RHEL', 'key-acl')
+    .replace(
+      'networkInterfaces:\n',
+      'networkAcls:\n  - name: acl-public\n    subnets: [public-subnet-1a-Atsushi]\n    inbound:\n      - { rule: 100, action: allow, protocol: tcp, port: 22, source: 0.0.0.0/0 }\n    outbound:\n      - { rule: 100, action: allow, protocol: tcp, port: 22, destination: 0.0.0.0/0 }\nnetworkInterfaces:\n',
+    );
+  writeFileSync(aclFile, text);
+  const applied = run(['apply', aclFile, '--key-dir', dir, '--json']);
+  assert.equal(applied.status, 0, `apply failed: ${applied.stdout}\n${applied.stderr}`);
+  const aclState = JSON.parse(readFileSync(join(dir, 'acl.blueprint.state.json'), 'utf8')) as StateFile;
+
+  const planned = reach(aclFile);
+  const live = reach(aclFile, '--live');
+  for (const r of [planned, live]) {
+    assert.equal(r.status, 4, r.stderr);
+    assert.equal(r.verdict.code, 'NETWORK_ACL_DENIES_OUTBOUND');
+    assert.equal(r.verdict.returnHops.at(-1)!.name, 'acl-public');
+  }
+  assert.deepEqual(path(live.verdict), path(planned.verdict));
+  assert.equal(live.verdict.returnHops.at(-1)!.id, aclState.resources['acl-public']!.id);
+
+  await ec2.send(
+    new CreateNetworkAclEntryCommand({
+      NetworkAclId: aclState.resources['acl-public']!.id,
+      RuleNumber: 110,
+      Egress: true,
+      Protocol: '6',
+      RuleAction: 'allow',
+      CidrBlock: '0.0.0.0/0',
+      PortRange: { From: 1024, To: 65535 },
+    }),
+  );
+  const opened = reach(aclFile, '--live');
+  assert.equal(opened.status, 0, opened.verdict.reason ?? opened.stderr);
+  assert.match(opened.verdict.returnHops.find((h) => h.kind === 'networkAcl')!.detail, /rule 110 allows tcp 1024-65535/);
+  assert.equal(reach(aclFile).status, 4, 'the file still lacks the rule');
 });

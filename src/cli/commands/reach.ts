@@ -35,9 +35,11 @@ export const reach: CliCommand = {
     let verdict: ReachVerdict;
     if (values.live === true) {
       const live = await liveInput(blueprint!, state, statePath, values, io);
-      // The live VPC carries the names of the resources (their Name tags); the instance asked for
-      // by the blueprint's name is found there under the same name.
-      verdict = analyzeReach(live.blueprint, { ...query, ...(query.to ? {} : { to: defaultInstance(blueprint!, live.blueprint) }) }, live.ctx);
+      // The live VPC carries the resources' names (their Name tags), so the blueprint's names find them.
+      const to = query.to ?? blueprint!.instances?.[0]?.name;
+      if (to && !live.blueprint.instances?.some((i) => i.name === to))
+        throw new BlueprintError('not-found', t('There is no instance "{0}" in {1} in AWS: apply the blueprint first, or look in the console for what happened to it.', to, live.vpcId));
+      verdict = analyzeReach(live.blueprint, { ...query, ...(to ? { to } : {}) }, live.ctx);
       if (!json) io.stderr(t('Live: read from AWS just now ({0}).', live.vpcId));
     } else {
       verdict = analyzeReach(blueprint!, query, state ? { state } : {});
@@ -84,12 +86,6 @@ function readStateQuietly(path: string, io: CliIo): StateFile | undefined {
   }
   io.stderr(t('Note: {0} is not a readable state file; AWS ids are left out.', path));
   return undefined;
-}
-
-/** The first instance of the blueprint, if the live VPC has it under that name. */
-function defaultInstance(planned: Blueprint, live: Blueprint): string | undefined {
-  const first = planned.instances?.[0]?.name;
-  return first && live.instances?.some((i) => i.name === first) ? first : undefined;
 }
 
 interface LiveInput {
