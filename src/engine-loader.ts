@@ -16,6 +16,8 @@ export interface EngineExports {
   reachSnapshot?: typeof import('./aws/reach-live').reachSnapshot;
   stopInstance?: typeof import('./aws/instance-power').stopInstance;
   startInstance?: typeof import('./aws/instance-power').startInstance;
+  snapshotVpcAt?: typeof import('./aws/snapshot').snapshotVpcAt;
+  listVpcsAt?: typeof import('./aws/snapshot').listVpcsAt;
 }
 
 /** The engine bundle's other named exports, loaded the same way as the engine. */

@@ -6,6 +6,8 @@ import type { Blueprint, Instance, NetworkAcl, SecurityGroup } from './schema';
 import { findCycle, components } from './model';
 import { parsePortRange } from './ports';
 import type { StateFile } from './state';
+import { sshPortUserData } from './user-data';
+import { defaultSshUser } from './ssh-target';
 
 /** A CloudFormation value: plain data or an intrinsic function ({ Ref }, { 'Fn::GetAtt' }, …). */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -40,6 +42,8 @@ export interface ResolvedImage {
   imageId?: string;
   /** The image's root device (/dev/sda1 for RHEL and Ubuntu, /dev/xvda for Amazon Linux). */
   rootDeviceName?: string;
+  /** The image's name, which tells the login user of an ami-… image. */
+  imageName?: string;
 }
 
 export interface CloudFormationOptions {
@@ -47,8 +51,6 @@ export interface CloudFormationOptions {
   images?: Record<string, ResolvedImage>;
   /** Per key pair name: the text of its `publicKeyFile`, read by the caller. */
   publicKeys?: Record<string, string>;
-  /** Per instance name: the user data the engine would send (sshPort ≠ 22), as plain text. */
-  userData?: Record<string, string>;
   /** Where the template came from, for its description. */
   source?: string;
 }
@@ -421,7 +423,8 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     ];
     props.MetadataOptions = { HttpEndpoint: 'enabled', HttpTokens: inst.metadataTokens ?? 'required' };
     if (inst.keyPair) props.KeyName = ref(ids.of(inst.keyPair));
-    const userData = options.userData?.[inst.name];
+    // The same first-boot script the engine sends when sshd moves off port 22.
+    const userData = sshPortUserData(inst.sshPort ?? 22, inst.image);
     if (userData) props.UserData = { 'Fn::Base64': userData };
     props.Tags = tags(inst.name, inst.tags);
     const assoc = inst.networkInterface ? associationOfEni.get(inst.networkInterface) : undefined;
@@ -432,7 +435,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     const address: CfnValue | undefined = eipId ? ref(eipId) : inst.publicIp ? getAtt(instId, 'PublicIp') : undefined;
     if (address) {
       outputs[ids.claim(`${instId}PublicIp`)] = { Description: `The public IPv4 address of ${inst.name}.`, Value: address };
-      const user = inst.sshUser ?? defaultSshUser(inst.image);
+      const user = inst.sshUser ?? defaultSshUser(inst.image, resolved.imageName);
       const port = inst.sshPort ?? 22;
       const keyFile = inst.keyPair ? ` -i ~/.ssh/${inst.keyPair}.pem` : '';
       const portFlag = port === 22 ? '' : ` -p ${port}`;
@@ -463,14 +466,11 @@ export function optionsFromState(bp: Blueprint, state: StateFile | undefined): P
     if (attributes.image !== undefined && attributes.image !== inst.image) continue;
     const imageId = typeof attributes.imageId === 'string' && attributes.imageId.startsWith('ami-') ? attributes.imageId : undefined;
     const rootDeviceName = typeof attributes.rootDeviceName === 'string' ? attributes.rootDeviceName : undefined;
-    if (imageId || rootDeviceName) images[inst.name] = { ...(imageId ? { imageId } : {}), ...(rootDeviceName ? { rootDeviceName } : {}) };
+    const imageName = typeof attributes.imageName === 'string' ? attributes.imageName : undefined;
+    if (imageId || rootDeviceName || imageName)
+      images[inst.name] = { ...(imageId ? { imageId } : {}), ...(rootDeviceName ? { rootDeviceName } : {}), ...(imageName ? { imageName } : {}) };
   }
   return { images };
-}
-
-/** The user name the images of an alias log in with. */
-export function defaultSshUser(image: string): string {
-  return image.startsWith('ubuntu') ? 'ubuntu' : 'ec2-user';
 }
 
 /** Security groups that take part in a reference cycle among groups. */

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { validateBlueprint } from '../../src/core/validate';
 import type { Blueprint } from '../../src/core/schema';
 import { logicalIdsOf, optionsFromState, templateText, toCloudFormation, type CfnValue, type CloudFormationTemplate } from '../../src/core/cloudformation';
+import { sshPortUserData } from '../../src/core/user-data';
 import { largeBlueprint, tutorialText, tutorialWith } from './builders';
 
 function blueprintOf(text: string): Blueprint {
@@ -225,9 +226,10 @@ test('an imported key pair carries its public key and has no private key to fetc
 
 test('an SSH port other than 22 sends the user data the engine would send, and the SSH command uses it', () => {
   const bp = blueprintOf(tutorialWith(['    sshUser: ec2-user\n', '    sshUser: ec2-user\n    sshPort: 2222\n'], ['port: 22,  source', 'port: 2222, source']));
-  const template = toCloudFormation(bp, { userData: { 'ec2-wp-RHEL8': '#!/bin/bash\necho port 2222\n' } });
+  const template = toCloudFormation(bp);
   const [, instance] = only(template, 'AWS::EC2::Instance');
-  assert.deepEqual(instance.Properties.UserData, { 'Fn::Base64': '#!/bin/bash\necho port 2222\n' });
+  assert.deepEqual(instance.Properties.UserData, { 'Fn::Base64': sshPortUserData(2222, 'rhel-8') });
+  assert.match(sshPortUserData(2222, 'rhel-8')!, /ssh_port_t/, 'the RHEL script that also tells SELinux');
   assert.match(JSON.stringify(template.Outputs!.Ec2WpRHEL8SshCommand!.Value), /ssh -i ~\/\.ssh\/key-wp-RHEL\.pem -p 2222 ec2-user@/);
 });
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { validateBlueprint } from '../../src/core/validate';
-import { defaultSshUser, knownHostsPathFor, sshPortDiagnostics, sshTarget, type SshTargetResult } from '../../src/core/ssh-target';
+import { defaultSshUser, findOnPath, icaclsOthers, keyFileProblem, knownHostsPathFor, noSshMessage, readKeyFileFacts, sshPortDiagnostics, sshTarget, type SshTargetResult } from '../../src/core/ssh-target';
 import type { Blueprint } from '../../src/core/schema';
 import type { ResourceState, StateFile } from '../../src/core/state';
 import type { Kind } from '../../src/core/model';
@@ -204,4 +204,54 @@ test('a network interface without security groups gets the default group: warned
   const found = sshPortDiagnostics(result.blueprint, result.source);
   assert.equal(found.length, 1);
   assert.match(found[0]!.message, /default group/);
+});
+
+test('key file: missing → the way out; readable by others → chmod 600; 0600 and 0400 are fine', () => {
+  const key = '/home/atsushi/.ssh/key-wp-RHEL.pem';
+  const missing = keyFileProblem(key, 'key-wp-RHEL', { exists: false }, 'linux');
+  assert.equal(missing?.code, 'key-missing');
+  assert.match(missing!.message, /cannot be downloaded again/);
+  assert.match(missing!.message, /give it a new name in the blueprint/);
+  const open = keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: true, mode: 0o644 }, 'linux');
+  assert.equal(open?.code, 'key-permissions');
+  assert.match(open!.message, /mode 0644/);
+  assert.deepEqual(open!.code === 'key-permissions' && open!.fix, [{ program: 'chmod', args: ['600', key] }]);
+  assert.equal(keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: true, mode: 0o600 }, 'linux'), undefined);
+  assert.equal(keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: true, mode: 0o400 }, 'darwin'), undefined);
+  assert.equal(keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: false, mode: 0o700 }, 'linux')?.code, 'key-not-a-file');
+});
+
+test('Windows: icacls listing other accounts → the icacls fix; only the user, SYSTEM and Administrators → fine', () => {
+  const key = 'C:\\Users\\Atsushi Sato\\.ssh\\key-wp-RHEL.pem';
+  const inherited = [
+    `${key} NT AUTHORITY\\SYSTEM:(I)(F)`,
+    '                                       BUILTIN\\Administrators:(I)(F)',
+    '                                       DESKTOP-1\\Atsushi Sato:(I)(F)',
+    '                                       BUILTIN\\Users:(I)(RX)',
+    '                                       NT AUTHORITY\\Authenticated Users:(I)(M)',
+    '',
+    'Successfully processed 1 files; Failed processing 0 files',
+  ].join('\r\n');
+  assert.deepEqual(icaclsOthers(inherited, key, 'Atsushi Sato'), ['BUILTIN\\Users', 'NT AUTHORITY\\Authenticated Users']);
+  const problem = keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: true, mode: 0o666, icacls: inherited, userName: 'Atsushi Sato' }, 'win32');
+  assert.equal(problem?.code, 'key-permissions');
+  assert.deepEqual(problem!.code === 'key-permissions' && problem!.fix, [{ program: 'icacls', args: [key, '/inheritance:r', '/grant:r', 'Atsushi Sato:R'] }]);
+  const fixed = [`${key} DESKTOP-1\\Atsushi Sato:(R)`, '', 'Successfully processed 1 files; Failed processing 0 files'].join('\r\n');
+  assert.equal(keyFileProblem(key, 'key-wp-RHEL', { exists: true, isFile: true, mode: 0o666, icacls: fixed, userName: 'Atsushi Sato' }, 'win32'), undefined);
+});
+
+test('ssh on PATH: found by its full path (with PATHEXT on Windows); not found → how to install it', () => {
+  const files = new Set(['/usr/bin/ssh', 'C:\\Windows\\System32\\OpenSSH/ssh.exe']);
+  const probe = { stat: (p: string) => (files.has(p) ? { isFile: true, mode: 0o755 } : undefined) };
+  assert.equal(findOnPath('ssh', { PATH: '/usr/local/bin:/usr/bin' }, 'linux', probe), '/usr/bin/ssh');
+  assert.equal(findOnPath('ssh', { PATH: '/opt/bin' }, 'linux', probe), undefined);
+  assert.match(noSshMessage('linux'), /apt install openssh-client/);
+  assert.match(noSshMessage('win32'), /OpenSSH Client/);
+});
+
+test('readKeyFileFacts reads the mode, and on Windows the ACL', () => {
+  const probe = { stat: () => ({ isFile: true, mode: 0o100644 }), icacls: () => 'acl' };
+  assert.deepEqual(readKeyFileFacts('/k', 'linux', probe), { exists: true, isFile: true, mode: 0o644 });
+  assert.deepEqual(readKeyFileFacts('C:\\k', 'win32', probe, 'me'), { exists: true, isFile: true, mode: 0o644, icacls: 'acl', userName: 'me' });
+  assert.deepEqual(readKeyFileFacts('/k', 'linux', { stat: () => undefined }), { exists: false });
 });

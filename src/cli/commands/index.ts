@@ -4,5 +4,6 @@ import { validate } from './validate';
 import { ssh } from './ssh';
 import { reach } from './reach';
 import { exportCommand } from './export';
+import { importCommand } from './import';
 
-export const commands: CliCommand[] = [validate, exportCommand, ssh, reach];
+export const commands: CliCommand[] = [validate, exportCommand, importCommand, ssh, reach];

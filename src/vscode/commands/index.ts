@@ -39,5 +39,6 @@ export const commandTable: readonly CommandEntry[] = [
   { id: 'ec2Blueprint.copySshCommand', run: lazy(() => import('./ssh'), 'copySshCommand') },
   { id: 'ec2Blueprint.addToSshConfig', run: lazy(() => import('./ssh'), 'addToSshConfig') },
   { id: 'ec2Blueprint.openInRemoteSsh', run: lazy(() => import('./ssh'), 'openInRemoteSsh') },
-  // Export/import engineer: ./cloudformation exports exportCloudFormation, importVpc.
+  { id: 'ec2Blueprint.exportCloudFormation', run: lazy(() => import('./cloudformation'), 'exportCloudFormation') },
+  { id: 'ec2Blueprint.importVpc', run: lazy(() => import('./cloudformation'), 'importVpc') },
 ];
