@@ -1,0 +1,42 @@
+// `npm run package` builds a lean .vsix: the bundles, the manifest, the docs and media, and
+// nothing of the sources, tests, source maps or node_modules; and it stays under its size budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageVsix, repoRoot, zipEntries } from '../harness/vsix';
+
+/**
+ * Measured 2026-11-28: 1.85 MB (engine 2.1 MB, extension 0.7 MB, CLI 0.7 MB, webview with mermaid's
+ * lazily loaded chunks 3.4 MB, unpacked 7.2 MB). The budget leaves room for screenshots and
+ * translations; shipping source maps (~12 MB) or node_modules would break it.
+ */
+const SIZE_BUDGET_MB = 4;
+
+test('npm run package builds a .vsix with the four bundles and no sources, tests, maps or node_modules', async () => {
+  const { file, seconds } = await packageVsix();
+  const bytes = fs.statSync(file).size;
+  const names = zipEntries(file).map((e) => e.name);
+  const files = names.filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
+  process.stderr.write(`[package] ${file}: ${(bytes / 1024 / 1024).toFixed(2)} MB, ${files.length} files, built in ${seconds.toFixed(1)} s\n`);
+
+  for (const bundle of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/cli.js', 'dist/webview/main.js', 'dist/blueprint.schema.json']) {
+    assert.ok(files.includes(bundle), `${bundle} is missing from the .vsix`);
+  }
+  const forbidden = files.filter(
+    (f) =>
+      /^(src|test|webview|scripts|out|node_modules|\.ci|\.vscode|\.test-artifacts|\.cache)\//.test(f) ||
+      /\/node_modules\//.test(f) ||
+      /\.(map|ts|tsbuildinfo|pem|vsix)$/.test(f) ||
+      /(^|\/)\.(git|env)/.test(f) ||
+      /\.state\.json$/.test(f) ||
+      /^(tsconfig|eslint\.config|package-lock)/.test(f),
+  );
+  assert.deepEqual(forbidden, [], 'files that must not ship');
+
+  // The manifest users install points at a bundle that is really there.
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  assert.ok(files.includes(manifest.main.replace(/^\.\//, '')), `package.json "main" (${manifest.main}) is not in the .vsix`);
+
+  assert.ok(bytes <= SIZE_BUDGET_MB * 1024 * 1024, `the .vsix is ${(bytes / 1024 / 1024).toFixed(2)} MB, over its ${SIZE_BUDGET_MB} MB budget`);
+});
