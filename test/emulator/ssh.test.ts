@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, type ExecFileException } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, writeFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAddressesCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { resetEmulator, testClientConfig, testEndpoint, TEST_REGION } from '../harness/moto';
 import { startSshd } from '../harness/sshd';
 import { waitUntilSshReady } from '../../src/aws/instance-wait';
@@ -148,4 +148,41 @@ test('apply the tutorial, then the exact `ssh --print --json` command logs in to
     waitUntilSshReady({ region: TEST_REGION, endpoint }, { instanceId, instanceName: 'ec2-wp-RHEL8', pollMs: 100 }),
     /"ec2-wp-RHEL8" is (stopping|stopped)\. Start it first/,
   );
+});
+
+test('sshPort 2222 with a rule for it: the first-boot script is sent, and the printed command logs in on that port', async (t) => {
+  const endpoint = testEndpoint();
+  await resetEmulator(endpoint);
+  const dir = mkdtempSync(join(tmpdir(), 'ssh-port-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'tutorial.blueprint.yaml');
+  const text = readFileSync(tutorial, 'utf8')
+    .replace('      - { protocol: tcp, port: 22,  source: 0.0.0.0/0, description: SSH }', '      - { protocol: tcp, port: 2222, source: 0.0.0.0/0, description: SSH }')
+    .replace('    sshUser: ec2-user', '    sshUser: ec2-user\n    sshPort: 2222');
+  assert.ok(text.includes('port: 2222') && text.includes('sshPort: 2222'), 'the fixture edits applied');
+  writeFileSync(file, text);
+  const keyDir = join(dir, 'keys');
+  const applied = await node(['apply', file, '--endpoint', endpoint, '--key-dir', keyDir, '--json']);
+  assert.equal(applied.code, 0, `apply failed:\n${applied.stderr}`);
+
+  const ec2 = new EC2Client(testClientConfig(endpoint));
+  t.after(() => ec2.destroy());
+  const { Reservations: reservations = [] } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: ['ec2-wp-RHEL8'] }] }));
+  const instanceId = reservations[0]!.Instances![0]!.InstanceId!;
+  const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }));
+  const userData = Buffer.from(attribute.UserData?.Value ?? '', 'base64').toString('utf8');
+  assert.match(userData, /Port 2222/, 'the instance got the script that moves sshd');
+  assert.match(userData, /semanage port -a -t ssh_port_t -p tcp 2222/);
+  assert.match(userData, /firewall-cmd --permanent --add-port=2222\/tcp/);
+
+  const { Addresses: addresses = [] } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:Name', Values: ['eip-Atsushi'] }] }));
+  const elasticIp = addresses[0]!.PublicIp!;
+  const sshd = await startSshd({ address: elasticIp, port: 2222, privateKeyFile: join(keyDir, 'key-wp-RHEL.pem') });
+  t.after(() => sshd.stop());
+  const printed = await node(['ssh', file, '--print', '--json', '--key-dir', keyDir]);
+  assert.equal(printed.code, 0, printed.stderr);
+  const { argv } = JSON.parse(printed.stdout) as { argv: string[] };
+  assert.deepEqual(argv.slice(-3), ['-p', '2222', `ec2-user@${elasticIp}`]);
+  const login = await run(argv[0]!, [...argv.slice(1), 'echo', 'connected'], 30_000);
+  assert.equal(login.stdout.trim(), 'connected', `ssh said:\n${login.stderr}\nsshd log:\n${sshd.log()}`);
 });
