@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { packageVsix, repoRoot, zipEntries } from '../harness/vsix';
+import { packageVsix, repoRoot, zipEntries, zipRead } from '../harness/vsix';
 
 /**
  * Measured 2026-11-28: 1.85 MB (engine 2.1 MB, extension 0.7 MB, CLI 0.7 MB, webview with mermaid's
@@ -37,6 +37,18 @@ test('npm run package builds a .vsix with the four bundles and no sources, tests
   // The manifest users install points at a bundle that is really there.
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.ok(files.includes(manifest.main.replace(/^\.\//, '')), `package.json "main" (${manifest.main}) is not in the .vsix`);
+
+  // A bundle that loads a sibling (engine.js, validator.js, …) finds it installed: the .vsix holds
+  // every relative require of every shipped bundle.
+  const missing: string[] = [];
+  for (const bundle of files.filter((f) => /^dist\/[^/]+\.js$/.test(f))) {
+    const code = zipRead(file, `extension/${bundle}`).toString('utf8');
+    for (const [, target] of code.matchAll(/require\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) {
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(bundle), target!));
+      if (!files.includes(resolved) && !files.includes(`${resolved}.js`)) missing.push(`${bundle} requires ${target}`);
+    }
+  }
+  assert.deepEqual([...new Set(missing)], [], 'bundles that would fail to load in the installed extension');
 
   assert.ok(bytes <= SIZE_BUDGET_MB * 1024 * 1024, `the .vsix is ${(bytes / 1024 / 1024).toFixed(2)} MB, over its ${SIZE_BUDGET_MB} MB budget`);
 });

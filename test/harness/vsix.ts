@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const VSIX_PATH = path.join(repoRoot, 'dist', 'ec2-blueprint.vsix');
@@ -49,6 +50,9 @@ export interface ZipEntry {
   name: string;
   compressedSize: number;
   size: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  localHeaderOffset: number;
 }
 
 /** The entries of a zip file, from its central directory (no zip64: a .vsix is far below 4 GB). */
@@ -68,13 +72,29 @@ export function zipEntries(file: string): ZipEntry[] {
   const entries: ZipEntry[] = [];
   for (let n = 0; n < count; n++) {
     if (buf.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${n}`);
+    const method = buf.readUInt16LE(offset + 10);
     const compressedSize = buf.readUInt32LE(offset + 20);
     const size = buf.readUInt32LE(offset + 24);
     const nameLength = buf.readUInt16LE(offset + 28);
     const extraLength = buf.readUInt16LE(offset + 30);
     const commentLength = buf.readUInt16LE(offset + 32);
-    entries.push({ name: buf.toString('utf8', offset + 46, offset + 46 + nameLength), compressedSize, size });
+    const localHeaderOffset = buf.readUInt32LE(offset + 42);
+    entries.push({ name: buf.toString('utf8', offset + 46, offset + 46 + nameLength), compressedSize, size, method, localHeaderOffset });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The contents of one entry of a zip file. */
+export function zipRead(file: string, name: string): Buffer {
+  const entry = zipEntries(file).find((e) => e.name === name);
+  if (!entry) throw new Error(`${name} is not in ${file}`);
+  const buf = fs.readFileSync(file);
+  const at = entry.localHeaderOffset;
+  if (buf.readUInt32LE(at) !== 0x04034b50) throw new Error(`${file}: bad local header for ${name}`);
+  const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+  const data = buf.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) return Buffer.from(data);
+  if (entry.method === 8) return zlib.inflateRawSync(data);
+  throw new Error(`${file}: ${name} uses compression method ${entry.method}`);
 }
