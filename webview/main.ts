@@ -147,6 +147,9 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'export':
       void doExport(message.format);
       break;
+    case 'select':
+      selectByName(message.name);
+      break;
   }
 });
 
@@ -302,6 +305,18 @@ diagram.addEventListener('click', (event) => {
   post({ type: 'reveal', name: info.name });
   if (info.kind === 'subnet' && (info.members || current?.collapsed)) post({ type: 'expand', name: info.name });
 });
+
+function selectByName(name: string): void {
+  selected = name;
+  for (const s of diagram.querySelectorAll('.selected')) s.classList.remove('selected');
+  const g = diagram.querySelector(`[data-component="${CSS.escape(name)}"]`);
+  const info = [...nodesById.values()].find((n) => n.name === name);
+  if (info) showDetails(info);
+  if (g) {
+    g.classList.add('selected');
+    g.scrollIntoView({ block: 'center', inline: 'center', behavior: 'smooth' });
+  }
+}
 
 function showDetails(info: DiagramNodeInfo): void {
   details.replaceChildren();

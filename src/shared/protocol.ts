@@ -117,6 +117,8 @@ export type HostToWebview =
       changes: { id: string; name: string; status: DiagramStatus; awsId?: string }[];
     }
   | { type: 'busy'; busy: boolean; message?: string }
+  /** Highlight a component and show its details ("Show in diagram"). */
+  | { type: 'select'; name: string }
   | { type: 'export'; format: 'svg' | 'png' };
 
 /** What the webview keeps with vscode.setState (and the serializer receives on restore). */

@@ -5,5 +5,6 @@ import { ssh } from './ssh';
 import { reach } from './reach';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { diagram } from './diagram';
 
-export const commands: CliCommand[] = [validate, exportCommand, importCommand, ssh, reach];
+export const commands: CliCommand[] = [validate, exportCommand, importCommand, ssh, reach, diagram];

@@ -34,7 +34,8 @@ export const commandTable: readonly CommandEntry[] = [
   { id: 'ec2Blueprint.refreshView', run: lazy(() => import('./resources'), 'refreshView') },
   { id: 'ec2Blueprint.showLog', run: lazy(() => import('./resources'), 'showLog') },
 
-  // Diagram engineer: ./diagram exports showDiagram, showTrafficPath (CommandRun each).
+  { id: 'ec2Blueprint.showDiagram', run: lazy(() => import('./diagram'), 'showDiagram') },
+  { id: 'ec2Blueprint.showTrafficPath', run: lazy(() => import('./diagram'), 'showTrafficPath') },
   { id: 'ec2Blueprint.sshToInstance', run: lazy(() => import('./ssh'), 'sshToInstance') },
   { id: 'ec2Blueprint.copySshCommand', run: lazy(() => import('./ssh'), 'copySshCommand') },
   { id: 'ec2Blueprint.addToSshConfig', run: lazy(() => import('./ssh'), 'addToSshConfig') },

@@ -1,0 +1,70 @@
+// `diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json]`: the mermaid source
+// of the architecture diagram, with each component's live status when the state file exists.
+// --json prints {"mermaid": "..."}. No AWS call.
+import { existsSync, readFileSync } from 'node:fs';
+import { t } from '@vscode/l10n';
+import type { CliCommand } from '../command';
+import { loadValidBlueprint } from '../blueprint-file';
+import { BlueprintError } from '../../core/errors';
+import { statePathFor, stateVersion, type StateFile } from '../../core/state';
+import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../core/diagram';
+import { tutorialSteps } from '../../core/diagram-steps';
+import { reachOverlay, sshReachOf } from '../../core/reach';
+import type { Blueprint } from '../../core/schema';
+
+export const diagram: CliCommand = {
+  name: 'diagram',
+  summary: t('print the mermaid source of the architecture diagram (with live status when a state file exists)'),
+  usage: 'diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json]',
+  options: {
+    paths: { type: 'boolean' },
+    step: { type: 'string' },
+    collapse: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run([file], values, io) {
+    const json = values.json === true;
+    const collapse = typeof values.collapse === 'string' ? values.collapse : 'auto';
+    if (collapse !== 'auto' && collapse !== 'never' && collapse !== 'always') throw new BlueprintError('usage', t('--collapse is auto, never or always, not "{0}".', collapse));
+    const { blueprint } = loadValidBlueprint(file!, io, { json });
+    const bp = blueprint!;
+    const steps = tutorialSteps(bp);
+    let step: number | undefined;
+    if (typeof values.step === 'string') {
+      step = Number(values.step);
+      if (!Number.isInteger(step) || !steps[step]) throw new BlueprintError('usage', t('--step is a number from 0 (the final target) to {0}.', steps.length - 1));
+    }
+    const statePath = typeof values.state === 'string' ? values.state : statePathFor(file!);
+    const state = readState(statePath, (m) => io.stderr(m));
+    const picture = step === undefined ? undefined : steps[step]!;
+    const overlay = values.paths === true ? trafficOverlay(bp, state) : undefined;
+    const d = buildDiagram(bp, {
+      ...(state ? { state } : {}),
+      ...(overlay ? { overlay } : {}),
+      ...(picture ? { only: new Set(picture.names), added: new Set(picture.added) } : {}),
+      collapse,
+    });
+    if (json) io.stdout(JSON.stringify({ mermaid: d.mermaid }));
+    else io.stdout(d.mermaid.replace(/\n$/, ''));
+    if (!json && picture) io.stderr(t('Step {0}: {1}', picture.index, picture.title));
+    return 0;
+  },
+};
+
+function trafficOverlay(bp: Blueprint, state: StateFile | undefined): TrafficOverlay {
+  const instance = bp.instances?.[0];
+  if (!instance) return simpleTrafficOverlay(bp, state ? { state } : {});
+  return reachOverlay(bp, sshReachOf(bp, instance.name, state ? { state } : {}));
+}
+
+function readState(path: string, warn: (message: string) => void): StateFile | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
+    if (state && state.version === stateVersion && typeof state.resources === 'object' && state.resources !== null) return state;
+  } catch {
+    // Said below.
+  }
+  warn(t('Note: {0} is not a readable state file; every component is shown as planned.', path));
+  return undefined;
+}

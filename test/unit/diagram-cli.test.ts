@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/command';
+import { nodeId } from '../../src/core/diagram';
+import { tutorialText } from './builders';
+
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), interactive: false, confirm: async () => false, env: { LANG: 'en_US.UTF-8' }, cwd: process.cwd() };
+  return main(args, io).then((code) => ({ code, stdout: out.join('\n'), stderr: err.join('\n') }));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ec2bp-diagram-'));
+const blueprint = join(dir, 'tutorial.blueprint.yaml');
+writeFileSync(blueprint, tutorialText);
+
+test('diagram prints the mermaid source, every component planned before anything exists', async () => {
+  const r = await run(['diagram', blueprint]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^%% EC2 Blueprint/);
+  assert.match(r.stdout, /^flowchart TB$/m);
+  assert.match(r.stdout, new RegExp(`class [^\\n]*${nodeId('ec2-wp-RHEL8')}[^\\n]* planned`));
+});
+
+test('diagram shows live status and AWS ids from the state file beside the blueprint', async () => {
+  const now = '2026-01-01T00:00:00.000Z';
+  const state = {
+    version: 1,
+    stack: 'wp-atsushi',
+    region: 'ap-northeast-1',
+    updatedAt: now,
+    resources: { 'vpc-Atsushi': { kind: 'vpc', id: 'vpc-0123abcd', attributes: {}, createdAt: now, updatedAt: now } },
+  };
+  const withState = join(dir, 'live.blueprint.yaml');
+  writeFileSync(withState, tutorialText);
+  writeFileSync(join(dir, 'live.blueprint.state.json'), JSON.stringify(state));
+  const r = await run(['diagram', withState]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /created · vpc-0123abcd/);
+  assert.match(r.stdout, new RegExp(`class [^\\n]*${nodeId('vpc-Atsushi')}[^\\n]* created`));
+});
+
+test('diagram --json prints exactly one document {"mermaid": ...}', async () => {
+  const r = await run(['diagram', blueprint, '--json']);
+  assert.equal(r.code, 0);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(doc), ['mermaid']);
+  assert.match(String(doc.mermaid), /flowchart TB/);
+});
+
+test('diagram --paths draws the traffic path; --step draws a tutorial step; a bad step is a usage error', async () => {
+  const paths = await run(['diagram', blueprint, '--paths']);
+  assert.equal(paths.code, 0);
+  assert.match(paths.stdout, /linkStyle [\d,]+ stroke:#1f6feb/);
+  assert.match(paths.stdout, /linkStyle [\d,]+ stroke:#e8710a/);
+  const step = await run(['diagram', blueprint, '--step', '1']);
+  assert.equal(step.code, 0);
+  assert.ok(!step.stdout.includes(nodeId('seg-g_wp_Atsushi')));
+  assert.equal((await run(['diagram', blueprint, '--step', '9'])).code, 2);
+});
