@@ -22,10 +22,23 @@ const node = {
   absWorkingDir: root,
 };
 
+// In the extension host the validator (zod, yaml) is dist/validator.js, loaded with the first
+// blueprint document: imports of these core modules become require('./validator.js').
+const validatorModules = new Set(['validate', 'schema', 'diagnostics'].map((m) => join(root, 'src/core', m)));
+const validatorExternal = {
+  name: 'validator-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.{1,2}\/.*(validate|schema|diagnostics)$/ }, (args) =>
+      validatorModules.has(join(args.resolveDir, args.path)) ? { path: './validator.js', external: true } : undefined,
+    );
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  // The extension host entry must stay small: everything heavy is in engine.js.
-  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'] },
+  // The extension host entry must stay small: everything heavy is in engine.js or validator.js.
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js', './validator.js'], plugins: [validatorExternal] },
+  { ...node, entryPoints: ['src/validator.ts'], outfile: 'dist/validator.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['./engine.js'], banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -1,7 +1,9 @@
 // Which files are blueprints, and validation of their text. The validator (zod + yaml) is loaded
 // on first use, not at activation.
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { ValidationResult } from '../core/validate';
+import { loadValidatorBundle } from '../validator-loader';
 
 export const blueprintGlob = '**/{*.blueprint.yaml,*.blueprint.yml,blueprint.yaml}';
 
@@ -10,12 +12,16 @@ export function isBlueprintPath(filePath: string): boolean {
   return base.endsWith('.blueprint.yaml') || base.endsWith('.blueprint.yml') || base === 'blueprint.yaml';
 }
 
-let validator: typeof import('../core/validate') | undefined;
-
-export async function loadValidator(): Promise<typeof import('../core/validate')> {
-  validator ??= await import('../core/validate');
+/** The validator (zod + yaml, a bundle of its own) on first use. */
+export async function loadValidator(): Promise<Pick<typeof import('../core/validate'), 'validateBlueprint'>> {
+  const validator = loadValidatorBundle();
+  // The bundle's messages speak the display language once translations ship (l10n/bundle.l10n.*.json).
+  if (!l10nConfigured && vscode.l10n.bundle) validator.configureL10n({ contents: vscode.l10n.bundle });
+  l10nConfigured = true;
   return validator;
 }
+
+let l10nConfigured = false;
 
 /** Validates text; results are cached per key (uri + version) so diagnostics, CodeLens and
  * commands share one parse. */

@@ -2,6 +2,7 @@
 // Nothing heavy loads here: the engine (AWS SDK) on first AWS command, the validator (zod, yaml)
 // on the first blueprint document, mermaid only inside the diagram's webview.
 import * as vscode from 'vscode';
+import { config as configureL10n } from '@vscode/l10n';
 import type { EngineEvent } from '../core/events';
 import type { Plan } from '../core/plan';
 import { loadEngine, loadEngineExports } from '../engine-loader';
@@ -39,6 +40,8 @@ const blueprintSelector: vscode.DocumentSelector = [
 
 export function activate(extension: vscode.ExtensionContext): BlueprintExtensionApi {
   const started = performance.now();
+  // Core messages (reach, SSH, …) use @vscode/l10n; give it VS Code's bundle for the display language.
+  if (vscode.l10n.bundle) configureL10n({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('EC2 Blueprint', { log: true });
   const events = new vscode.EventEmitter<EngineEvent>();
   const validation = new ValidationCache();
