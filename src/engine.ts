@@ -340,7 +340,9 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
     session.emit({ type: 'plan', plan: result.plan });
     for (const note of result.plan.notes) session.emit({ type: 'note', message: note });
     const writer = new StateWriter(session.statePath, session.state);
-    if (adoptKept(session, result.plan, facts) || !existsSync(session.statePath)) await writer.update(() => {});
+    // This run holds the lock, so actions marked as running were left by a run that died.
+    const stale = !!session.state.operations;
+    if (adoptKept(session, result.plan, facts) || stale || !existsSync(session.statePath)) await writer.update((s) => delete s.operations);
     return await runSteps(session, result, facts, options);
   } finally {
     close(session);

@@ -57,7 +57,8 @@ export const keyPairProvider: Provider<'keyPair'> = {
   },
   async read(ctx, id) {
     const out = await unlessNotFound(() => ctx.ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [id] }), { abortSignal: ctx.signal }));
-    const key = out?.KeyPairs?.[0];
+    // Match the id ourselves: not every endpoint honours KeyPairIds.
+    const key = out?.KeyPairs?.find((k) => k.KeyPairId === id);
     return key ? toObserved(key) : undefined;
   },
   diff: diffWith('keyPair'),
