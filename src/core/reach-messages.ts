@@ -60,20 +60,22 @@ export const noGatewayOutReason = (vpc: string, instance: string) =>
 // Public addresses.
 export const elasticIpLabel = (eip: string, address: string | undefined) => (address ? t('the Elastic IP {0} ({1})', address, eip) : t('the Elastic IP {0}', eip));
 export const publicIpLabel = (address: string | undefined) => (address ? t('the public address {0}', address) : t('the public address'));
-export const anAddressIn = (cidr: string) => t('an address of {0}', cidr);
+export const anAddressIn = (cidr: string) => t('a private address AWS picks in {0}', cidr);
+/** "the private address 10.0.1.11", or the phrase of anAddressIn as it is. */
+const pa = (ip: string) => (/^\d/.test(ip) ? t('the private address {0}', ip) : ip);
 export const elasticIpTranslation = (eip: string, address: string | undefined, privateIp: string, direction: 'inbound' | 'outbound') =>
   direction === 'inbound'
-    ? t('the client dials the Elastic IP {0}; the gateway translates it to the private address {1}', address ?? eip, privateIp)
+    ? t('the client dials the Elastic IP {0}; the gateway translates it to {1}', address ?? eip, pa(privateIp))
     : t('the packet leaves with the Elastic IP {0} as its source instead of {1}', address ?? eip, privateIp);
 export const publicIpTranslation = (address: string | undefined, privateIp: string, direction: 'inbound' | 'outbound') =>
   direction === 'inbound'
-    ? t('the client dials the public IPv4 address {0}; the gateway translates it to the private address {1}', address ?? t('(assigned at launch)'), privateIp)
+    ? t('the client dials the public IPv4 address {0}; the gateway translates it to {1}', address ?? t('(assigned at launch)'), pa(privateIp))
     : t('the packet leaves with the public IPv4 address {0} as its source instead of {1}', address ?? t('(assigned at launch)'), privateIp);
-export const noPublicDetail = (privateIp: string) => t('only the private address {0}: no Elastic IP, no public IPv4 address', privateIp);
+export const noPublicDetail = (privateIp: string) => t('only {0}: no Elastic IP, no public IPv4 address', pa(privateIp));
 export const noPublicReason = (instance: string, eni: string | undefined, privateIp: string) =>
   eni
-    ? t('Instance "{0}" has only the private address {1}, which cannot be dialled from the internet. Give network interface "{2}" an Elastic IP (elasticIps: with networkInterface: {2}).', instance, privateIp, eni)
-    : t('Instance "{0}" has only the private address {1}, which cannot be dialled from the internet. Set publicIp: true on it, or give it a network interface with an Elastic IP.', instance, privateIp);
+    ? t('Instance "{0}" has only {1}, which cannot be dialled from the internet. Give network interface "{2}" an Elastic IP (elasticIps: with networkInterface: {2}).', instance, pa(privateIp), eni)
+    : t('Instance "{0}" has only {1}, which cannot be dialled from the internet. Set publicIp: true on it, or give it a network interface with an Elastic IP.', instance, pa(privateIp));
 export const noPublicOutReason = (instance: string, eni: string | undefined) =>
   eni
     ? t('Instance "{0}" has no public address, so the internet gateway cannot send its packets out (and answers could not find their way back). Give network interface "{1}" an Elastic IP.', instance, eni)
