@@ -1,7 +1,7 @@
 // Where to SSH to, from the blueprint and the state file alone (pure: no AWS call, no file
 // system): the instance's public address, user, port, key file and known-hosts file, or a reason
 // a beginner understands why there is nowhere to connect to yet.
-import { join } from 'node:path';
+import { isAbsolute, join, win32 } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { Blueprint, Instance } from './schema';
 import type { StateFile, ResourceState } from './state';
@@ -158,10 +158,12 @@ export function sshTarget(bp: Blueprint, state: StateFile | undefined, instanceN
 }
 
 /** The private key for a key pair: the file the engine recorded, else `<keyDir>/<name>.pem`;
- * for an imported key (publicKeyFile) the private half beside it (`id_ed25519.pub` → `id_ed25519`). */
+ * for an imported key (publicKeyFile) the private half beside it (`id_ed25519.pub` → `id_ed25519`).
+ * A recorded path that is not absolute is ignored. */
 export function keyFileOf(bp: Blueprint, state: StateFile | undefined, keyPair: string, ctx: SshTargetContext): string {
   const recorded = stringAttr(state?.resources[keyPair], 'keyFile', 'privateKeyFile');
-  if (recorded) return expandHome(recorded, ctx.homeDir);
+  // A relative path was relative to wherever apply ran: not usable from here.
+  if (recorded && (isAbsolute(recorded) || win32.isAbsolute(recorded) || recorded.startsWith('~'))) return expandHome(recorded, ctx.homeDir);
   const spec = (bp.keyPairs ?? []).find((k) => k.name === keyPair);
   if (spec?.publicKeyFile) return expandHome(spec.publicKeyFile.replace(/\.pub$/i, ''), ctx.homeDir);
   return join(ctx.keyDir, `${keyPair}.pem`);

@@ -88,6 +88,13 @@ test('without a recorded key file, the key is <key dir>/<key pair>.pem; an impor
   assert.equal(result.target.keyFile, join('/home/atsushi', '.ssh/id_ed25519'));
 });
 
+test('a key file recorded as a relative path (apply --key-dir keys) is not trusted: the key directory decides', () => {
+  const state = appliedState({ 'key-wp-RHEL': resource('keyPair', 'key-0ccc', { keyFile: 'keys/key-wp-RHEL.pem' }) });
+  const result = sshTarget(blueprintOf(tutorialText), state, undefined, { ...ctx, keyDir: '/work/keys' });
+  assert.ok(result.ok);
+  assert.equal(result.target.keyFile, join('/work/keys', 'key-wp-RHEL.pem'));
+});
+
 test('an instance with an automatic public IP and no Elastic IP connects to that public IP', () => {
   const text = tutorialWith(
     ['elasticIps:\n  - name: eip-Atsushi\n    networkBorderGroup: ap-northeast-1\n    networkInterface: eni-wp-Atsushi\n', ''],
