@@ -166,9 +166,11 @@ function ipProtocol(protocol: string): string {
 
 const aclProtocolNumbers: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, all: -1 };
 
-/** FromPort/ToPort of a rule: every port when none is given, -1 for ICMP (every type) and all. */
-function portsOf(protocol: string, port: number | string | undefined): { FromPort: number; ToPort: number } {
-  if (protocol === 'all' || protocol === 'icmp') return { FromPort: -1, ToPort: -1 };
+/** FromPort/ToPort of a rule: every port when none is given, -1 for ICMP (every type), none for
+ * all protocols (CloudFormation ignores them there). */
+function portsOf(protocol: string, port: number | string | undefined): { FromPort?: number; ToPort?: number } {
+  if (protocol === 'all') return {};
+  if (protocol === 'icmp') return { FromPort: -1, ToPort: -1 };
   if (port === undefined) return { FromPort: 0, ToPort: 65535 };
   const parsed = parsePortRange(port);
   return parsed.ok ? { FromPort: parsed.from, ToPort: parsed.to } : { FromPort: 0, ToPort: 65535 };
@@ -288,7 +290,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
         [cidr.includes(':') ? 'Ipv6CidrBlock' : 'CidrBlock']: cidr,
       };
       if (r.protocol === 'tcp' || r.protocol === 'udp') {
-        const { FromPort, ToPort } = portsOf(r.protocol, r.port);
+        const { FromPort = 0, ToPort = 65535 } = portsOf(r.protocol, r.port);
         props.PortRange = { From: FromPort, To: ToPort };
       } else if (r.protocol === 'icmp') {
         props.Icmp = { Code: -1, Type: -1 };

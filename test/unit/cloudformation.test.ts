@@ -313,8 +313,6 @@ test('rules naming groups: inline when possible, separate resources for a group 
   assert.deepEqual(selfRule.Properties, {
     GroupId: { 'Fn::GetAtt': ['App', 'GroupId'] },
     IpProtocol: '-1',
-    FromPort: -1,
-    ToPort: -1,
     Description: 'cluster',
     SourceSecurityGroupId: { 'Fn::GetAtt': ['App', 'GroupId'] },
   });
