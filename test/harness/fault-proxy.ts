@@ -1,0 +1,570 @@
+// A fault-injecting HTTP proxy between the engine and the EC2 emulator (moto), for the fault tests.
+//
+// AWS misbehaves in ways moto never does: it throttles, answers 500, loses responses, and is only
+// eventually consistent. This proxy plays those parts, on demand and reproducibly:
+//   - throttling: a chosen fraction of calls answered HTTP 503 RequestLimitExceeded (AWS's EC2 XML
+//     error body), and a fraction answered HTTP 500 InternalError; neither reaches moto;
+//   - delay: every call held back a fixed or random time before it is forwarded;
+//   - lost responses: a call is carried out by moto, then the connection is dropped before its
+//     response is returned ("did it happen?"), for chosen Actions or the Nth mutating call;
+//   - stall: after the Nth mutating call has been carried out, its response and every later call
+//     are held, so a test can SIGKILL the client at exactly that point;
+//   - eventual consistency: the first describe naming a resource just created answers
+//     `…NotFound`; the first delete (or gateway detach) of a subnet, security group, internet
+//     gateway or VPC after some dependant was removed answers `DependencyViolation`;
+//   - ClientToken idempotency, which AWS has and moto lacks: a repeated mutating call with the same
+//     ClientToken gets the first call's response again instead of being carried out twice.
+// Every call is counted by Action. Random decisions are derived from (seed, Action, how many times
+// that Action was seen), so a run is reproducible even when independent calls interleave
+// differently.
+//
+// The EC2 Query protocol: a form-encoded POST whose body holds `Action=…&Version=…&…`. Anything
+// else (moto's own /moto-api/ endpoints) passes through untouched and uncounted.
+//
+//   const proxy = await startFaultProxy(testEndpoint(), { seed: 7, throttleRate: 0.2 });
+//   … point the engine at proxy.endpoint …
+//   proxy.stats.throttled; proxy.countOf('CreateVpc'); await proxy.stop();
+import { EventEmitter } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FaultPlan {
+  /** Seed of every random decision. Default 1. */
+  seed: number;
+  /** Fraction of calls answered 503 RequestLimitExceeded without reaching moto. */
+  throttleRate: number;
+  /** Fraction of calls answered 500 InternalError without reaching moto. */
+  serverErrorRate: number;
+  /** Only Actions matching this are throttled or answered 500 (default: every Action). */
+  faultActions?: RegExp;
+  /** Milliseconds each call waits before it is forwarded: a number, or [min, max] drawn at random. */
+  delayMs: number | [number, number];
+  /** Actions whose response is lost (moto carries the call out, the connection drops), and how
+   * many times each: `{ CreateVpc: 1 }` loses the first CreateVpc's response only. */
+  loseResponseOf: Record<string, number>;
+  /** 1-based indexes of forwarded mutating calls whose response is lost. */
+  loseResponseOfMutating: number[];
+  /** After the Nth forwarded mutating call has been carried out, hold its response and every later
+   * call (0 = never). `stalled()` resolves at that moment. */
+  stallAfterMutating: number;
+  /** With `stallAfterMutating`: deliver the Nth call's response, stall only what comes after it. */
+  stallDeliversResponse: boolean;
+  /** Play AWS's eventual consistency (NotFound right after a create, DependencyViolation right
+   * after a dependant was removed). */
+  eventualConsistency: boolean;
+  /** Replay the first response for a repeated ClientToken, as AWS does (moto does not). Default on. */
+  clientTokens: boolean;
+}
+
+export type Outcome =
+  | 'forwarded'
+  | 'throttled'
+  | 'server-error'
+  | 'lost'
+  | 'held'
+  | 'stalled'
+  | 'not-found'
+  | 'dependency-violation'
+  | 'token-replayed'
+  | 'client-gone';
+
+export interface CallRecord {
+  /** Order of arrival, 1-based. */
+  seq: number;
+  action: string;
+  mutating: boolean;
+  /** Set when the call was carried out by moto: its index among forwarded mutating calls. */
+  mutatingIndex?: number;
+  /** Query parameters (no secrets travel in EC2 query bodies: credentials are in the signature). */
+  params: Record<string, string>;
+  outcome: Outcome;
+  /** moto's HTTP status, when forwarded. */
+  status?: number;
+  /** The id moto gave a resource this call created. */
+  createdId?: string;
+}
+
+export interface FaultStats {
+  /** Every EC2 call that arrived (retries included). */
+  calls: number;
+  /** Calls moto carried out. */
+  forwarded: number;
+  /** Mutating calls moto carried out. */
+  mutating: number;
+  read: number;
+  throttled: number;
+  serverErrors: number;
+  lost: number;
+  notFound: number;
+  dependencyViolations: number;
+  tokenReplays: number;
+  held: number;
+  /** Arrivals by Action (retries included). */
+  byAction: Record<string, number>;
+}
+
+export interface FaultProxy {
+  /** http://127.0.0.1:PORT — give this to the engine instead of moto's endpoint. */
+  endpoint: string;
+  target: string;
+  stats: FaultStats;
+  calls: CallRecord[];
+  /** Changes the plan from now on (counters and memory are kept; see reset). */
+  configure(plan: Partial<FaultPlan>): void;
+  /** Forgets counts, calls, one-shot memories and any stall, and sets a new plan (defaults + `plan`). */
+  reset(plan?: Partial<FaultPlan>): void;
+  /** Arrivals of one Action (retries included). */
+  countOf(action: string): number;
+  /** Resolves with the call after which the proxy stalled; rejects after `timeoutMs`. */
+  stalled(timeoutMs?: number): Promise<CallRecord>;
+  /** Ends a stall: held calls are forwarded and answered (a held response is delivered). */
+  release(): void;
+  /** Closes every connection (held ones included) and the server. */
+  stop(): Promise<void>;
+}
+
+export const defaultPlan: FaultPlan = {
+  seed: 1,
+  throttleRate: 0,
+  serverErrorRate: 0,
+  delayMs: 0,
+  loseResponseOf: {},
+  loseResponseOfMutating: [],
+  stallAfterMutating: 0,
+  stallDeliversResponse: false,
+  eventualConsistency: false,
+  clientTokens: true,
+};
+
+/** Describe*, Get* and List* only read; everything else changes something (as src/aws/client.ts counts). */
+export function isMutatingAction(action: string): boolean {
+  return !/^(Describe|Get|List)/.test(action);
+}
+
+/** The primary id in a create's response, by Action: the XML element that holds it. */
+const createdIdElement: Record<string, string> = {
+  CreateVpc: 'vpcId',
+  CreateSubnet: 'subnetId',
+  CreateInternetGateway: 'internetGatewayId',
+  CreateRouteTable: 'routeTableId',
+  CreateSecurityGroup: 'groupId',
+  CreateNetworkAcl: 'networkAclId',
+  CreateNetworkInterface: 'networkInterfaceId',
+  AllocateAddress: 'allocationId',
+  CreateKeyPair: 'keyName',
+  ImportKeyPair: 'keyName',
+  RunInstances: 'instanceId',
+};
+
+/** Query parameters that name resources in a describe, and the NotFound code AWS answers for each. */
+const notFoundCodeOfParam: [RegExp, string][] = [
+  [/^VpcId\.\d+$/, 'InvalidVpcID.NotFound'],
+  [/^SubnetId\.\d+$/, 'InvalidSubnetID.NotFound'],
+  [/^InternetGatewayId\.\d+$/, 'InvalidInternetGatewayID.NotFound'],
+  [/^RouteTableId\.\d+$/, 'InvalidRouteTableID.NotFound'],
+  [/^GroupId\.\d+$/, 'InvalidGroup.NotFound'],
+  [/^NetworkAclId\.\d+$/, 'InvalidNetworkAclID.NotFound'],
+  [/^NetworkInterfaceId\.\d+$/, 'InvalidNetworkInterfaceID.NotFound'],
+  [/^AllocationId\.\d+$/, 'InvalidAllocationID.NotFound'],
+  [/^KeyName\.\d+$/, 'InvalidKeyPair.NotFound'],
+  [/^InstanceId\.\d+$/, 'InvalidInstanceID.NotFound'],
+];
+
+/** Calls after which AWS may still see old dependants for a while. */
+const removesDependant = new Set([
+  'TerminateInstances',
+  'DeleteNetworkInterface',
+  'DetachNetworkInterface',
+  'DisassociateAddress',
+  'ReleaseAddress',
+  'DisassociateRouteTable',
+  'DeleteRouteTable',
+  'DeleteRoute',
+  'DeleteSubnet',
+  'DeleteSecurityGroup',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+  'DetachInternetGateway',
+  'DeleteInternetGateway',
+  'DeleteNetworkAcl',
+  'ReplaceNetworkAclAssociation',
+]);
+
+/** Deletes that AWS refuses with DependencyViolation while it still sees dependants: the resource
+ * id parameter and the message AWS gives. */
+const dependencyChecked: Record<string, { param: string; message: (id: string, params: Record<string, string>) => string }> = {
+  DeleteSubnet: { param: 'SubnetId', message: (id) => `The subnet '${id}' has dependencies and cannot be deleted.` },
+  DeleteSecurityGroup: { param: 'GroupId', message: (id) => `resource ${id} has a dependent object` },
+  DetachInternetGateway: {
+    param: 'InternetGatewayId',
+    message: (_id, params) => `Network ${params.VpcId ?? 'vpc'} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+  },
+  DeleteInternetGateway: { param: 'InternetGatewayId', message: (id) => `The internetGateway '${id}' has dependencies and cannot be deleted.` },
+  DeleteVpc: { param: 'VpcId', message: (id) => `The vpc '${id}' has dependencies and cannot be deleted.` },
+};
+
+/** 32-bit FNV-1a. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** One draw in [0, 1) from a 32-bit state (mulberry32's output function). */
+function unit(state: number): number {
+  let t = (state + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** The same (seed, purpose, action, occurrence) always gives the same number. */
+export function decide(seed: number, purpose: string, action: string, occurrence: number): number {
+  return unit(hash32(`${seed}|${purpose}|${action}|${occurrence}`));
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** AWS's EC2 error document. */
+export function ec2ErrorBody(code: string, message: string, requestId: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Response><Errors><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error></Errors>` +
+    `<RequestID>${requestId}</RequestID></Response>`
+  );
+}
+
+interface Held {
+  run: () => void;
+  drop: () => void;
+}
+
+interface Upstream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export async function startFaultProxy(target: string, plan: Partial<FaultPlan> = {}): Promise<FaultProxy> {
+  const targetUrl = new URL(target);
+  let current: FaultPlan = { ...defaultPlan, ...plan };
+  const emptyStats = (): FaultStats => ({
+    calls: 0,
+    forwarded: 0,
+    mutating: 0,
+    read: 0,
+    throttled: 0,
+    serverErrors: 0,
+    lost: 0,
+    notFound: 0,
+    dependencyViolations: 0,
+    tokenReplays: 0,
+    held: 0,
+    byAction: {},
+  });
+  const proxy = {
+    stats: emptyStats(),
+    calls: [] as CallRecord[],
+  };
+  let seq = 0;
+  /** Arrivals by Action, for per-Action reproducible draws. */
+  let occurrences = new Map<string, number>();
+  let lostSoFar = new Map<string, number>();
+  /** Ids created through the proxy whose first describe has not happened yet. */
+  let freshIds = new Set<string>();
+  /** Ids already refused once with DependencyViolation. */
+  let refusedOnce = new Set<string>();
+  let dependantRemoved = false;
+  let tokenResponses = new Map<string, Upstream>();
+  let stallState: { record: CallRecord } | undefined;
+  let held: Held[] = [];
+  const events = new EventEmitter();
+  const sockets = new Set<import('node:net').Socket>();
+  let requestCounter = 0;
+  const requestId = () => `fa017000-0000-4000-8000-${(++requestCounter).toString(16).padStart(12, '0')}`;
+
+  const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+
+  function forward(req: http.IncomingMessage, body: Buffer): Promise<Upstream> {
+    return new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: targetUrl.host };
+      const upstream = http.request(
+        {
+          protocol: targetUrl.protocol,
+          hostname: targetUrl.hostname,
+          port: targetUrl.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent: upstreamAgent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  }
+
+  function send(res: http.ServerResponse, upstream: Upstream): void {
+    if (res.destroyed || res.writableEnded) return;
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(upstream.headers)) {
+      if (value === undefined || ['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) continue;
+      headers[name] = value;
+    }
+    headers['content-length'] = upstream.body.length;
+    res.writeHead(upstream.status, headers);
+    res.end(upstream.body);
+  }
+
+  function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
+    if (res.destroyed || res.writableEnded) return;
+    const body = Buffer.from(ec2ErrorBody(code, message, requestId()), 'utf8');
+    res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': body.length });
+    res.end(body);
+  }
+
+  function note(record: CallRecord, outcome: Outcome): void {
+    record.outcome = outcome;
+    events.emit('call', record);
+  }
+
+  async function passThrough(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+    try {
+      send(res, await forward(req, body));
+    } catch (error) {
+      sendError(res, 502, 'ProxyError', `fault proxy: moto did not answer (${(error as Error).message})`);
+    }
+  }
+
+  async function handleEc2(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, params: Record<string, string>) {
+    const action = params.Action!;
+    const mutating = isMutatingAction(action);
+    const record: CallRecord = { seq: ++seq, action, mutating, params, outcome: 'forwarded' };
+    proxy.calls.push(record);
+    const stats = proxy.stats;
+    stats.calls++;
+    stats.byAction[action] = (stats.byAction[action] ?? 0) + 1;
+    const occurrence = (occurrences.get(action) ?? 0) + 1;
+    occurrences.set(action, occurrence);
+    const plan = current;
+
+    // Once stalled, nothing moves until release().
+    if (stallState) {
+      stats.held++;
+      record.outcome = 'held';
+      held.push({ run: () => void carryOut(req, res, body, params, record), drop: () => res.destroy() });
+      return;
+    }
+
+    const delay = Array.isArray(plan.delayMs)
+      ? plan.delayMs[0] + Math.floor(decide(plan.seed, 'delay', action, occurrence) * (plan.delayMs[1] - plan.delayMs[0] + 1))
+      : plan.delayMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (res.destroyed) return note(record, 'client-gone');
+    if (stallState) {
+      stats.held++;
+      record.outcome = 'held';
+      held.push({ run: () => void carryOut(req, res, body, params, record), drop: () => res.destroy() });
+      return;
+    }
+
+    if (!plan.faultActions || plan.faultActions.test(action)) {
+      const draw = decide(plan.seed, 'fault', action, occurrence);
+      if (draw < plan.throttleRate) {
+        stats.throttled++;
+        note(record, 'throttled');
+        return sendError(res, 503, 'RequestLimitExceeded', 'Request limit exceeded.');
+      }
+      if (draw < plan.throttleRate + plan.serverErrorRate) {
+        stats.serverErrors++;
+        note(record, 'server-error');
+        return sendError(res, 500, 'InternalError', 'An internal error has occurred.');
+      }
+    }
+
+    if (plan.eventualConsistency) {
+      if (!mutating) {
+        for (const [name, value] of Object.entries(params)) {
+          const code = notFoundCodeOfParam.find(([pattern]) => pattern.test(name))?.[1];
+          if (code && freshIds.has(value)) {
+            freshIds.delete(value);
+            stats.notFound++;
+            note(record, 'not-found');
+            return sendError(res, 400, code, `The ID '${value}' does not exist`);
+          }
+        }
+      }
+      const checked = dependencyChecked[action];
+      const id = checked ? params[checked.param] : undefined;
+      if (checked && id && dependantRemoved && !refusedOnce.has(`${action}|${id}`)) {
+        refusedOnce.add(`${action}|${id}`);
+        stats.dependencyViolations++;
+        note(record, 'dependency-violation');
+        return sendError(res, 400, 'DependencyViolation', checked.message(id, params));
+      }
+    }
+
+    await carryOut(req, res, body, params, record);
+  }
+
+  async function carryOut(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, params: Record<string, string>, record: CallRecord) {
+    const plan = current;
+    const stats = proxy.stats;
+    const action = record.action;
+    if (res.destroyed) return note(record, 'client-gone');
+
+    const tokenKey = record.mutating && plan.clientTokens && params.ClientToken ? `${action}|${params.ClientToken}` : undefined;
+    const replay = tokenKey ? tokenResponses.get(tokenKey) : undefined;
+    if (replay) {
+      stats.tokenReplays++;
+      note(record, 'token-replayed');
+      return send(res, replay);
+    }
+
+    let upstream: Upstream;
+    try {
+      upstream = await forward(req, body);
+    } catch (error) {
+      note(record, 'forwarded');
+      return sendError(res, 502, 'ProxyError', `fault proxy: moto did not answer (${(error as Error).message})`);
+    }
+    record.status = upstream.status;
+    stats.forwarded++;
+    if (record.mutating) {
+      stats.mutating++;
+      record.mutatingIndex = stats.mutating;
+    } else {
+      stats.read++;
+    }
+    const ok = upstream.status >= 200 && upstream.status < 300;
+    if (ok && tokenKey) tokenResponses.set(tokenKey, upstream);
+    if (ok) {
+      const element = createdIdElement[action];
+      const match = element ? new RegExp(`<${element}>([^<]+)</${element}>`).exec(upstream.body.toString('utf8')) : null;
+      if (match) {
+        record.createdId = match[1];
+        freshIds.add(match[1]!);
+      }
+      if (removesDependant.has(action)) dependantRemoved = true;
+    }
+
+    const index = record.mutatingIndex;
+    const loseByAction = (plan.loseResponseOf[action] ?? 0) > (lostSoFar.get(action) ?? 0);
+    const loseByIndex = index !== undefined && plan.loseResponseOfMutating.includes(index);
+    if (loseByAction || loseByIndex) {
+      if (loseByAction) lostSoFar.set(action, (lostSoFar.get(action) ?? 0) + 1);
+      stats.lost++;
+      note(record, 'lost');
+      // Carried out, never answered: the client sees the connection drop.
+      res.socket?.destroy();
+      return;
+    }
+
+    if (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating && !stallState) {
+      stallState = { record };
+      note(record, 'stalled');
+      events.emit('stall', record);
+      if (plan.stallDeliversResponse) send(res, upstream);
+      else held.push({ run: () => send(res, upstream), drop: () => res.destroy() });
+      return;
+    }
+    note(record, 'forwarded');
+    send(res, upstream);
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let params: Record<string, string> | undefined;
+      if (req.method === 'POST' && !(req.url ?? '/').startsWith('/moto-api')) {
+        const parsed = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+        if (parsed.Action) params = parsed;
+      }
+      const work = params ? handleEc2(req, res, body, params) : passThrough(req, res, body);
+      work.catch((error: unknown) => sendError(res, 502, 'ProxyError', `fault proxy: ${(error as Error).message}`));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    target,
+    get stats() {
+      return proxy.stats;
+    },
+    get calls() {
+      return proxy.calls;
+    },
+    configure(next) {
+      current = { ...current, ...next };
+    },
+    reset(next = {}) {
+      for (const h of held) h.drop();
+      held = [];
+      current = { ...defaultPlan, ...next };
+      proxy.stats = emptyStats();
+      proxy.calls = [];
+      seq = 0;
+      occurrences = new Map();
+      lostSoFar = new Map();
+      freshIds = new Set();
+      refusedOnce = new Set();
+      dependantRemoved = false;
+      tokenResponses = new Map();
+      stallState = undefined;
+    },
+    countOf(action) {
+      return proxy.stats.byAction[action] ?? 0;
+    },
+    stalled(timeoutMs = 60_000) {
+      if (stallState) return Promise.resolve(stallState.record);
+      return new Promise<CallRecord>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          events.off('stall', onStall);
+          reject(new Error(`fault proxy: no stall within ${timeoutMs} ms (${proxy.stats.mutating} mutating calls carried out)`));
+        }, timeoutMs);
+        const onStall = (record: CallRecord) => {
+          clearTimeout(timer);
+          resolve(record);
+        };
+        events.once('stall', onStall);
+      });
+    },
+    release() {
+      const waiting = held;
+      held = [];
+      stallState = undefined;
+      current = { ...current, stallAfterMutating: 0 };
+      for (const h of waiting) h.run();
+    },
+    async stop() {
+      for (const h of held) h.drop();
+      held = [];
+      for (const socket of sockets) socket.destroy();
+      upstreamAgent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
