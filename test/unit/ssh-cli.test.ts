@@ -2,7 +2,7 @@
 // same one Copy SSH Command gives, and nothing but one JSON document under --json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -73,4 +73,29 @@ test('no state yet, an unknown instance: a reason and the contract\'s exit codes
   const unknown = io(dir);
   assert.equal(await main(['ssh', file, 'nope', '--json'], unknown.io), 2);
   assert.ok(unknown.err.some((l) => /no instance named "nope"/.test(l)));
+});
+
+test('connecting without ssh on PATH: exit 3 and how to install it (after the key was found usable)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssh-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'tutorial.blueprint.yaml');
+  writeFileSync(file, tutorialText);
+  writeFileSync(join(dir, 'tutorial.blueprint.state.json'), JSON.stringify(state));
+  mkdirSync(join(dir, 'keys'), { mode: 0o700 });
+  writeFileSync(join(dir, 'keys', 'key-wp-RHEL.pem'), 'not a real key\n', { mode: 0o600 });
+  const run = io(dir);
+  run.io.env = { PATH: join(dir, 'no-bin') };
+  assert.equal(await main(['ssh', file, '--key-dir', join(dir, 'keys')], run.io), 3);
+  assert.ok(run.err.some((l) => /ssh program was not found on PATH/.test(l)), run.err.join('\n'));
+});
+
+test('connecting with a missing key: exit 3 and the way out, before anything else', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssh-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'tutorial.blueprint.yaml');
+  writeFileSync(file, tutorialText);
+  writeFileSync(join(dir, 'tutorial.blueprint.state.json'), JSON.stringify(state));
+  const run = io(dir);
+  assert.equal(await main(['ssh', file, '--key-dir', join(dir, 'keys')], run.io), 3);
+  assert.ok(run.err.some((l) => /AWS hands out a private key only once/.test(l)), run.err.join('\n'));
 });

@@ -52,7 +52,8 @@ async function connect(target: SshTarget, region: string, state: StateFile | und
     const fix = 'fix' in problem ? `\n${t('Fix:')} ${problem.fix.map((f) => [f.program, ...f.args].join(' ')).join(' && ')}` : '';
     throw new BlueprintError('key-file', problem.message + fix);
   }
-  if (!findOnPath('ssh', process.env, process.platform, nodeProbe)) throw new BlueprintError('runtime', noSshMessage(process.platform));
+  const sshPath = findOnPath('ssh', io.env, process.platform, nodeProbe);
+  if (!sshPath) throw new BlueprintError('runtime', noSshMessage(process.platform));
   if (values['no-wait'] !== true && target.instanceId) {
     const wait = loadEngineExports().waitUntilSshReady;
     if (wait) {
@@ -72,7 +73,7 @@ async function connect(target: SshTarget, region: string, state: StateFile | und
   }
   io.stderr(t('Connecting to {0} ({1}@{2}, port {3})…', target.instance, target.user, target.host, target.port));
   return new Promise((resolvePromise) => {
-    const child = spawn('ssh', sshArgs(target), { stdio: 'inherit' });
+    const child = spawn(sshPath, sshArgs(target), { stdio: 'inherit' });
     child.on('error', (error) => {
       io.stderr(error.message);
       resolvePromise(3);
