@@ -28,6 +28,9 @@ export interface BlueprintExtensionApi {
   setPublicIpLookup(lookup: PublicIpLookup): void;
   /** Milliseconds activate() took. */
   activationMs: number;
+  /** Heavy modules (engine bundle, AWS SDK, mermaid, validator) already loaded when activate()
+   * returned: none is the design. */
+  heavyModulesAtActivation: string[];
   /** The resource view's rows as shown (blueprint rows, then their components), for tests. */
   resourceViewItems(): Promise<vscode.TreeItem[]>;
 }
@@ -73,6 +76,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   void vscode.commands.executeCommand('setContext', 'ec2Blueprint.active', true);
 
   const activationMs = performance.now() - started;
+  const heavyModulesAtActivation = Object.keys(require.cache).filter((file) => /[\\/]dist[\\/](engine|validator)\.js$|@aws-sdk|mermaid|[\\/]zod[\\/]/.test(file));
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
     onEngineEvent: events.event,
@@ -80,6 +84,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
       lookup = next;
     },
     activationMs,
+    heavyModulesAtActivation,
     resourceViewItems: async () => {
       const out: vscode.TreeItem[] = [];
       const walk = async (nodes: Awaited<ReturnType<ResourceView['getChildren']>>) => {
