@@ -22,7 +22,7 @@ import { emptyState, statePathFor, type StateFile } from './core/state';
 import { acquireStateLock, readStateFile, StateWriter, type StateLock } from './core/state-file';
 import { execute, defaultParallelism } from './core/executor';
 import { validateBlueprint } from './core/validate';
-import { connectEc2, type Ec2Connection } from './aws/client';
+import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
 import { errorCode, type ProviderContext } from './aws/provider';
 import { keyFilePath } from './aws/key-pair';
@@ -201,6 +201,32 @@ async function observe(session: Session): Promise<Facts> {
   return { observed, strays, missingKeyFiles, keyPairsInUse, newestImages };
 }
 
+/** Creates, unless AWS failed in a way that leaves open whether it was done: then the resource is
+ * looked up by its tags first and adopted when it is there. Never a blind second create. */
+async function createOrAdopt(session: Session, ctx: ProviderContext, name: string, desired: Attributes<Kind>): Promise<ObservedResource> {
+  const component = session.list.find((c) => c.name === name)!;
+  const provider = providerFor(component.kind);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provider.create(ctx, name, desired as never);
+    } catch (error) {
+      if (errorCode(error) !== createOutcomeUnknownCode || attempt >= 3) throw error;
+      ctx.progress(t('AWS did not answer whether {0} was created; looking for it by its tags before trying again', name));
+      const found = (await provider.list(ctx)).find((r) => r.name === name);
+      if (found && component.kind === 'keyPair' && !(desired as Attributes<'keyPair'>).publicKeyFile) {
+        // Its private key was in the answer that never came: a key pair without it is useless.
+        ctx.progress(t('found {0}, but its private key was lost with the answer; deleting it and creating it again', found.id));
+        await provider.delete(ctx, found);
+        continue;
+      }
+      if (found) {
+        ctx.progress(t('found {0}: adopting it', found.id));
+        return provider.update(ctx, withLocalAttributes(session, found, component), desired as never, {});
+      }
+    }
+  }
+}
+
 function plainAction(a: PlannedAction): string {
   return { create: t('create'), update: t('update'), replace: t('replace'), delete: t('delete'), keep: t('keep') }[a.action];
 }
@@ -257,7 +283,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
           const current = step.action === 'update' ? facts.observed[step.name] : undefined;
           const resource = current
             ? await provider.update(ctx, current, desired as never, (previous?.attributes.tags ?? {}) as Tags)
-            : await provider.create(ctx, step.name, desired as never);
+            : await createOrAdopt(session, ctx, step.name, desired as never);
           id = resource.id;
           await writer.update((s) => {
             s.resources[step.name] = {

@@ -33,11 +33,41 @@ export function connectEc2(target: AwsTarget & { region: string }): Ec2Connectio
   // Placed after the retry middleware, so it runs once per attempt, not once per command.
   ec2.middlewareStack.addRelativeTo(
     (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
-      if (isReadOnlyOperation(String(context.commandName ?? ''))) calls.read++;
+      const command = String(context.commandName ?? '').replace(/Command$/, '');
+      if (isReadOnlyOperation(command)) calls.read++;
       else calls.mutating++;
-      return next(args);
+      try {
+        return await next(args);
+      } catch (error) {
+        throw createOutcomeUnknown(command, error) ?? error;
+      }
     },
     { name: 'ec2BlueprintCallCounter', relation: 'after', toMiddleware: 'retryMiddleware', override: true },
   );
   return { ec2, calls, region: target.region };
+}
+
+/** Creates that AWS would carry out twice if sent twice (no idempotency token). */
+const unguardedCreates = new Set(['CreateVpc', 'CreateSubnet', 'CreateInternetGateway', 'CreateRouteTable', 'CreateSecurityGroup', 'CreateNetworkAcl', 'CreateNetworkInterface', 'AllocateAddress', 'CreateKeyPair', 'ImportKeyPair']);
+
+export const createOutcomeUnknownCode = 'CreateOutcomeUnknown';
+
+/** A create that failed in a way that does not say whether AWS did it (a server error, a timeout,
+ * a dropped connection) must not be resent blindly: it becomes an error the SDK does not retry,
+ * and the engine looks the resource up by its tags before trying again. Throttling is still the
+ * SDK's to retry: a throttled request was not carried out. */
+function createOutcomeUnknown(command: string, error: unknown): Error | undefined {
+  if (!unguardedCreates.has(command)) return undefined;
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: unknown };
+  const status = e.$metadata?.httpStatusCode;
+  const throttled = status === 429 || /Throttl|RequestLimitExceeded|TooManyRequests/.test(e.name ?? '');
+  const serverSide = status !== undefined && status >= 500;
+  const noAnswer = status === undefined && (/Timeout|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up/i.test(`${e.name} ${e.code} ${e.message}`) || e.name === 'TimeoutError');
+  if (throttled || !(serverSide || noAnswer)) return undefined;
+  // No status code and no cause on purpose: either would make the SDK retry it.
+  return Object.assign(new Error(`${command}: AWS did not say whether it was done (${e.name ?? 'error'}${status ? `, HTTP ${status}` : ''}: ${e.message ?? ''})`), {
+    name: createOutcomeUnknownCode,
+    $metadata: {},
+    originalName: e.name,
+  });
 }

@@ -22,8 +22,8 @@ import {
   DisassociateRouteTableCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { resetEmulator } from '../harness/moto';
-import { byStack, describeClient, workspace, type Workspace } from './engine-workspace';
+import { resetEmulator, testEndpoint } from '../harness/moto';
+import { byStack, describeClient, ec2Error, faultProxy, workspace, type Workspace } from './engine-workspace';
 import type { StateFile } from '../../src/core/state';
 
 const ec2 = describeClient();
@@ -236,4 +236,27 @@ test('a key file this stack did not write is never overwritten; a key pair whose
   assert.ok(existsSync(pem));
   const second = (await ec2.send(new DescribeKeyPairsCommand({ KeyNames: [ws.keyName] }))).KeyPairs![0]!.KeyPairId;
   assert.notEqual(second, first);
+});
+
+test('a create whose answer is lost (AWS did it, the client saw a server error) is looked up by its tags, not sent again', async (t) => {
+  const ws = workspace('lost-answer');
+  t.after(() => ws.dispose());
+  const failOnce = new Set(['CreateVpc', 'CreateSecurityGroup', 'CreateKeyPair', 'AllocateAddress']);
+  const seen: string[] = [];
+  const proxy = await faultProxy(testEndpoint(), async (action, forward) => {
+    seen.push(action);
+    if (!failOnce.delete(action)) return undefined;
+    await forward(); // AWS carries it out…
+    return { status: 500, body: ec2Error('InternalError', 'injected: the answer was lost') }; // …the client never learns
+  });
+  t.after(() => proxy.close());
+
+  const run = await ws.cli(['apply', '--json'], { endpoint: proxy.endpoint });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /did not answer whether vpc-Atsushi was created/);
+  assert.match(run.stderr, /found vpc-[0-9a-f]+: adopting it/);
+  for (const action of ['CreateVpc', 'CreateSecurityGroup', 'AllocateAddress']) assert.equal(seen.filter((a) => a === action).length, 1, `${action} was sent once`);
+  assert.equal(seen.filter((a) => a === 'CreateKeyPair').length, 2, 'a key pair whose private key was lost is made again');
+  assert.deepEqual(await countTagged(ws.stack), oneOfEach);
+  assert.ok(existsSync(join(ws.keyDir, `${ws.keyName}.pem`)));
 });

@@ -25,7 +25,7 @@ export interface Workspace {
   /** Rewrites the blueprint with each [search, replacement] applied once. */
   edit(...edits: [string, string][]): void;
   /** Runs `ec2-blueprint ARGS FILE --endpoint … --key-dir …`. */
-  cli(args: string[], options?: { interactive?: boolean }): Promise<CliRun>;
+  cli(args: string[], options?: { interactive?: boolean; endpoint?: string }): Promise<CliRun>;
   dispose(): void;
 }
 
@@ -68,7 +68,7 @@ export function workspace(stack: string): Workspace {
         env: process.env,
         cwd: dir,
       };
-      const code = await main([...args, blueprint, '--endpoint', testEndpoint(), '--key-dir', keyDir], io);
+      const code = await main([...args, blueprint, '--endpoint', options.endpoint ?? testEndpoint(), '--key-dir', keyDir], io);
       const stdout = out.join('\n');
       return { code, stdout, stderr: err.join('\n'), json: () => JSON.parse(stdout) };
     },
@@ -85,3 +85,41 @@ export function describeClient(): EC2Client {
 
 export const byName = (name: string) => [{ Name: 'tag:Name', Values: [name] }];
 export const byStack = (stack: string) => [{ Name: 'tag:blueprint:stack', Values: [stack] }];
+
+/** A proxy in front of the emulator that lets `fault` answer some requests itself (after or
+ * instead of forwarding them): how a test makes AWS fail in the middle of an apply. */
+export async function faultProxy(
+  target: string,
+  fault: (action: string, forward: () => Promise<{ status: number; body: string }>) => Promise<{ status: number; body: string } | undefined>,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'))?.[1] ?? '';
+      const forward = () =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const out = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+          });
+          out.on('error', reject);
+          out.end(body);
+        });
+      const answer = (await fault(action, forward)) ?? (await forward());
+      res.writeHead(answer.status, { 'Content-Type': 'text/xml' });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The body of an EC2 error answer. */
+export function ec2Error(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>injected</RequestID></Response>`;
+}
