@@ -44,7 +44,7 @@ const REPLY_ORANGE = 'rgb(232, 113, 10)';
 /** The tutorial's order, one palette command per component. */
 const createSteps = [
   { slug: 'vpc', command: 'Blueprint: Create VPC', name: tutorial.vpc.name },
-  { slug: 'subnet', command: 'Blueprint: Create Subnet', name: tutorial.subnets[0]!.name },
+  { slug: 'subnet', command: 'Blueprint: Create Subnet', name: tutorial.subnets![0]!.name },
   { slug: 'internet-gateway', command: 'Blueprint: Create Internet Gateway', name: tutorial.internetGateway!.name },
   { slug: 'route-table', command: 'Blueprint: Create Route Table', name: tutorial.routeTables![0]!.name },
   { slug: 'security-group', command: 'Blueprint: Create Security Group', name: tutorial.securityGroups![0]!.name },
@@ -216,7 +216,7 @@ async function edgeColours(): Promise<string[]> {
 async function setPaths(inbound: boolean, reply: boolean): Promise<void> {
   const frame = await diagram();
   for (const [id, want] of [['#path-inbound', inbound], ['#path-reply', reply]] as const) {
-    const checked = await frame.$eval(id, (e) => (e as HTMLInputElement).checked);
+    const checked = await frame.$eval(id, (e) => (e as unknown as { checked: boolean }).checked);
     if (checked !== want) await frame.click(id);
   }
 }
@@ -265,7 +265,7 @@ test('the tutorial, played from the command palette in a real VS Code with the p
       // Dummy credentials; the endpoint comes from the setting only, as a user would configure it.
       env: { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: TEST_REGION, AWS_ENDPOINT_URL_EC2: undefined, AWS_ENDPOINT_URL: undefined },
     });
-    ({ browser, page } = await openWorkbenchPage(workbench.url, { viewport: { width: 1500, height: 900 } }));
+    ({ browser, page } = await openWorkbenchPage(workbench.url, { viewport: { width: 1920, height: 1080 } }));
   });
 
   await step('open the blueprint', async () => {
