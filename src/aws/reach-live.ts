@@ -1,10 +1,11 @@
 // `reach --live`: what AWS really has, as input for the same pure walk (src/core/reach.ts). The VPC
 // is read by the snapshot (Describe* only); this adds the facts the walk needs beside the
 // blueprint: AWS ids, public addresses, which table is the VPC's main one, and instance states.
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { AwsTarget } from '../core/engine-api';
 import type { ReachContext } from '../core/reach';
 import type { Blueprint } from '../core/schema';
+import { connectEc2 } from './client';
 import { snapshotVpc, type SnapshotResource } from './snapshot';
 
 export interface LiveReachInput {
@@ -15,12 +16,7 @@ export interface LiveReachInput {
 }
 
 export async function reachSnapshot(target: AwsTarget & { region: string }, vpcId: string): Promise<LiveReachInput> {
-  const ec2 = new EC2Client({
-    region: target.region,
-    ...(target.profile ? { profile: target.profile } : {}),
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    maxAttempts: 5,
-  });
+  const { ec2 } = connectEc2(target);
   try {
     const snapshot = await snapshotVpc(vpcId, { ec2, region: target.region });
     const ctx = reachContextOf(snapshot.ids);
