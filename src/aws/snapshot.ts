@@ -141,10 +141,29 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     ids[name] = { kind, id, attributes };
   };
 
+  // Key pairs used by the instances, and those tagged with the stack (a key no instance uses yet).
+  // First, so each keeps its exact KeyName as its name (the engine names key pairs so).
+  const ownStack = tagOf(vpc.Tags, 'blueprint:stack');
+  const keyNames = [...new Set(instances.map((i) => i.KeyName).filter((k): k is string => !!k))];
+  const keyPairs = keyNames.length ? await describeKeyPairs(ec2, keyNames) : [];
+  if (ownStack) {
+    const tagged = (await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'tag:blueprint:stack', Values: [ownStack] }] }))).KeyPairs ?? [];
+    for (const key of tagged) if (!keyPairs.some((k) => k.KeyName === key.KeyName)) keyPairs.push(key);
+  }
+  const keyName = new Map<string, string>();
+  const blueprintKeys: KeyPair[] = [];
+  for (const key of sortBy(keyPairs, (k) => k.KeyName ?? '')) {
+    const name = names.claimExact(key.KeyName!);
+    keyName.set(key.KeyName!, name);
+    blueprintKeys.push({ name, ...extraTags(key.Tags) });
+    adopt(name, 'keyPair', key.KeyPairId ?? key.KeyName!, { keyName: key.KeyName, keyPairId: key.KeyPairId, fingerprint: key.KeyFingerprint });
+  }
+  for (const k of keyNames) if (!keyName.has(k)) notes.push(t('The key pair {0} that an instance was launched with no longer exists; the instance is imported without it.', k));
+
   // VPC and stack
   const vpcName = names.claim(vpc.Tags, vpc.VpcId!);
   adopt(vpcName, 'vpc', vpc.VpcId!, { cidr: vpc.CidrBlock });
-  const stack = tagOf(vpc.Tags, 'blueprint:stack') ?? stackNameFrom(vpcName, vpc.VpcId!);
+  const stack = ownStack ?? stackNameFrom(vpcName, vpc.VpcId!);
 
   // Subnets
   const subnetName = new Map<string, string>();
@@ -281,33 +300,25 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   const addresses = interfaceIds.length
     ? ((await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'network-interface-id', Values: interfaceIds }] }))).Addresses ?? [])
     : [];
+  // An address of the stack on no interface (allocated, not associated yet) belongs to it too.
+  if (ownStack) {
+    const tagged = (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:blueprint:stack', Values: [ownStack] }] }))).Addresses ?? [];
+    for (const address of tagged) if (!address.NetworkInterfaceId && !address.InstanceId) addresses.push(address);
+  }
   for (const address of addresses) {
     const eni = address.NetworkInterfaceId ? eniName.get(address.NetworkInterfaceId) : undefined;
-    if (!eni) {
+    if (address.NetworkInterfaceId && !eni) {
       notes.push(t('The Elastic IP {0} is on a network interface that its instance created; a blueprint attaches Elastic IPs to its own network interfaces, so it was left out.', address.PublicIp ?? address.AllocationId ?? '?'));
       continue;
     }
     const name = names.claim(address.Tags, address.AllocationId ?? address.PublicIp!);
     const entry: ElasticIp = { name };
     if (address.NetworkBorderGroup) entry.networkBorderGroup = address.NetworkBorderGroup;
-    entry.networkInterface = eni;
+    if (eni) entry.networkInterface = eni;
     Object.assign(entry, extraTags(address.Tags));
     blueprintEips.push(entry);
     adopt(name, 'elasticIp', address.AllocationId!, { publicIp: address.PublicIp, networkBorderGroup: address.NetworkBorderGroup, associationId: address.AssociationId, networkInterfaceId: address.NetworkInterfaceId });
   }
-
-  // Key pairs used by the instances
-  const keyNames = [...new Set(instances.map((i) => i.KeyName).filter((k): k is string => !!k))];
-  const keyPairs = keyNames.length ? await describeKeyPairs(ec2, keyNames) : [];
-  const keyName = new Map<string, string>();
-  const blueprintKeys: KeyPair[] = [];
-  for (const key of keyPairs) {
-    const name = names.claimExact(key.KeyName!);
-    keyName.set(key.KeyName!, name);
-    blueprintKeys.push({ name, ...extraTags(key.Tags) });
-    adopt(name, 'keyPair', key.KeyPairId ?? key.KeyName!, { keyName: key.KeyName, keyPairId: key.KeyPairId, fingerprint: key.KeyFingerprint });
-  }
-  for (const k of keyNames) if (!keyName.has(k)) notes.push(t('The key pair {0} that an instance was launched with no longer exists; the instance is imported without it.', k));
 
   // Instances
   const volumeIds = instances.flatMap((i) => (i.BlockDeviceMappings ?? []).filter((b) => b.DeviceName === i.RootDeviceName).map((b) => b.Ebs?.VolumeId)).filter((v): v is string => !!v);
