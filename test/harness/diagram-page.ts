@@ -2,8 +2,9 @@
 // the built bundle (dist/webview/) served over local HTTP, in the panel's own HTML and CSP, with
 // VS Code's acquireVsCodeApi replaced by a recorder. Used by the rendering test and the benchmark.
 import http from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { diagramHtml } from '../../src/vscode/diagram/html';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
@@ -76,8 +77,38 @@ export async function waitFor<T>(page: Page, expression: string, timeoutMs = 10_
   }
 }
 
+/** A private copy of dist/webview/ with every chunk its files import: another suite may rebuild
+ * (and first delete) dist/webview/ while this one runs. */
+async function snapshotBundle(timeoutMs = 180_000): Promise<string> {
+  const source = join(repoRoot, 'dist', 'webview');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const copy = mkdtempSync(join(tmpdir(), 'ec2bp-webview-'));
+    try {
+      cpSync(source, copy, { recursive: true });
+      if (bundleComplete(copy)) return copy;
+    } catch {
+      // Mid-rebuild: try again.
+    }
+    rmSync(copy, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error('dist/webview/ stayed incomplete: run `npm run build`.');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function bundleComplete(dir: string): boolean {
+  if (!existsSync(join(dir, 'main.js'))) return false;
+  const files = (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.js'));
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+\.js)["']/g)) if (!existsSync(join(dir, dirname(f), m[1]!))) return false;
+  }
+  return true;
+}
+
 export async function startDiagramHarness(): Promise<DiagramHarness> {
   requireParts();
+  const bundle = await snapshotBundle();
   const pages = new Map<string, string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -90,8 +121,9 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
       return;
     }
-    const file = normalize(join(repoRoot, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(join(repoRoot, 'dist', 'webview')) || !existsSync(file)) {
+    const relative = decodeURIComponent(url.pathname).replace(/^\/dist\/webview\//, '');
+    const file = normalize(join(bundle, relative));
+    if (!file.startsWith(bundle + '/') || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }
@@ -172,6 +204,7 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
     async close() {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
+      rmSync(bundle, { recursive: true, force: true });
     },
   };
 }
