@@ -71,7 +71,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     vscode.languages.registerCodeActionsProvider(blueprintSelector, quickFixes, { providedCodeActionKinds: BlueprintQuickFixes.kinds }),
     vscode.languages.registerCodeLensProvider(blueprintSelector, codeLens),
     vscode.window.createTreeView('ec2Blueprint.resources', { treeDataProvider: resources, showCollapseAll: false }),
-    vscode.workspace.onDidChangeTextDocument((e) => (isBlueprintPath(e.document.uri.path) ? resources.refresh() : undefined)),
+    vscode.workspace.onDidChangeTextDocument((e) => (isBlueprintPath(e.document.uri.path) ? resources.refresh(600) : undefined)),
   );
   void vscode.commands.executeCommand('setContext', 'ec2Blueprint.active', true);
 

@@ -48,10 +48,10 @@ export class ResourceView implements vscode.TreeDataProvider<ResourceNode>, vsco
     );
   }
 
-  /** Coalesces bursts (an apply fires many state changes). */
-  refresh(): void {
+  /** Coalesces bursts (an apply fires many state changes; typing fires one per key). */
+  refresh(delayMs = 100): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.changed.fire(undefined), 100);
+    this.timer = setTimeout(() => this.changed.fire(undefined), delayMs);
   }
 
   async getChildren(element?: ResourceNode): Promise<ResourceNode[]> {

@@ -74,6 +74,8 @@ export async function runWithProgress(
         throw error;
       } finally {
         cancel.dispose();
+        // A plan made before this run no longer says what differs.
+        ctx.plans.delete(bp.path);
         ctx.stateChanged(bp.path);
       }
     },
