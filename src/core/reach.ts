@@ -645,13 +645,17 @@ function routeHop(w: Walk, list: Hop[], leg: 'forward' | 'return', governing: Go
         ? say.noRouteReason(governing.name, subnet, uncovered, gateway, partial, leg === 'return')
         : say.mainTableReason(subnet, w.bp.vpc.name, gateway, leg === 'return'),
       fix: governing.explicit || governing.table
-        ? { kind: 'add-route', routeTable: governing.name, destination: partial ? uncovered : '0.0.0.0/0', target: gateway }
+        ? { kind: 'add-route', routeTable: governing.name, destination: hasDefaultRoute(governing.table) ? w.q.from : '0.0.0.0/0', target: gateway }
         : { kind: 'associate-route-table', subnet, ...(routedTable(w.bp, gateway) ? { routeTable: routedTable(w.bp, gateway)! } : {}), target: gateway },
     });
   }
   // Most specific first: the route that decides for (most of) the peer's addresses.
   list.push(hop(w, 'routeTable', governing.name, say.routeUsed(result.used.map((r) => r.destination), gateway, leg === 'return'), id));
   return undefined;
+}
+
+function hasDefaultRoute(table: RouteTable | undefined): boolean {
+  return (table?.routes ?? []).some((r) => parseCidr(r.destination)?.prefix === 0);
 }
 
 /** A declared route table with a default route to the gateway, to associate a subnet with. */

@@ -252,6 +252,7 @@ describe('routes', () => {
     const anyone = reach(text);
     assert.equal(anyone.code, 'NO_ROUTE_TO_INTERNET_GATEWAY');
     assert.match(anyone.reason!, /only part of the internet/);
+    assert.deepEqual(anyone.fix, { kind: 'add-route', routeTable: 'rtb-public-Atsushi', destination: '0.0.0.0/0', target: 'igw-Atsushi' });
     const inside = reach(text, { from: '203.0.113.9' });
     assert.equal(inside.reachable, true, inside.reason ?? '');
     assert.match(inside.returnHops.find((h) => h.kind === 'routeTable')!.detail, /^route 203\.0\.113\.0\/24 → igw-Atsushi/);
