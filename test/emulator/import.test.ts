@@ -8,7 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeImagesCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateRouteCommand,
+  DescribeImagesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeTagsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { resetEmulator, testClientConfig, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
@@ -138,6 +147,56 @@ test('a VPC built by hand in the console imports as the tutorial, adding nothing
   const forced = run(['import', '--vpc-id', built.vpcId, '--out', out, '--force']);
   assert.equal(forced.status, 0, forced.stderr);
   assert.match(readFileSync(out, 'utf8'), /^# Imported from vpc-/);
+});
+
+test('the default group and main table come along only with rules of their own; what the format cannot say is noted', async () => {
+  await resetEmulator();
+  const built = await buildTutorialByHand(ec2, 'ami-0b2f6d8c4e1a7f802');
+  const inVpc = [{ Name: 'vpc-id', Values: [built.vpcId] }];
+  const defaultGroup = ((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [...inVpc, { Name: 'group-name', Values: ['default'] }] }))).SecurityGroups ?? [])[0]!;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: defaultGroup.GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'PostgreSQL' }] }] }));
+  const mainTable = ((await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))).RouteTables ?? []).find((t) => (t.Associations ?? []).some((a) => a.Main))!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: mainTable.RouteTableId, DestinationCidrBlock: '192.168.0.0/16', GatewayId: built.igwId }));
+  await ec2.send(new CreateRouteCommand({ RouteTableId: built.routeTableId, DestinationCidrBlock: '172.16.0.0/12', NetworkInterfaceId: built.eniId }));
+  const app = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-0b2f6d8c4e1a7f802',
+      InstanceType: 't2.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: built.subnetId,
+      SecurityGroupIds: [built.groupId],
+      PrivateIpAddress: '10.0.1.30',
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'ec2-app' }] }],
+    }),
+  );
+
+  const out = join(mkdtempSync(join(tmpdir(), 'ec2bp-import-')), 'extras.blueprint.yaml');
+  const imported = run(['import', '--vpc-id', built.vpcId, '--out', out], { json: true });
+  assert.equal(imported.status, 0, imported.stderr);
+  const notes = (JSON.parse(imported.stdout) as { notes: string[] }).notes;
+  assert.equal(notes.length, 1, notes.join('\n'));
+  assert.match(notes[0]!, new RegExp(`172\\.16\\.0\\.0/12 goes to ${built.eniId}`));
+  const text = readFileSync(out, 'utf8');
+  assert.match(text, /^# Left out: Route table rtb-/m, 'what was left out is said at the top of the file');
+  const bp = validated(out);
+
+  const defaultEntry = bp.securityGroups?.find((g) => g.name === 'default');
+  assert.ok(defaultEntry, 'the default group carries a rule of its own, so it is imported');
+  assert.deepEqual(defaultEntry.ingress?.find((r) => r.port === 5432), { protocol: 'tcp', port: 5432, source: '10.0.0.0/16', description: 'PostgreSQL' });
+  const mainEntry = bp.routeTables?.find((r) => r.name === mainTable.RouteTableId);
+  assert.deepEqual(mainEntry, { name: mainTable.RouteTableId, routes: [{ destination: '192.168.0.0/16', target: 'igw-Atsushi' }] }, 'the main table has a route of its own');
+  assert.equal(bp.networkAcls, undefined, 'the default network ACL is never imported');
+
+  assert.deepEqual(bp.networkInterfaces?.map((n) => n.name), ['eni-wp-Atsushi'], 'the interface a launch made for its instance is part of the instance');
+  const appEntry = bp.instances?.find((i) => i.name === 'ec2-app');
+  assert.ok(appEntry);
+  assert.equal(appEntry.subnet, 'public-subnet-1a-Atsushi');
+  assert.deepEqual(appEntry.securityGroups, ['seg-g_wp_Atsushi']);
+  assert.equal(appEntry.privateIp, '10.0.1.30');
+  assert.equal(appEntry.networkInterface, undefined);
+  assert.equal(typeof appEntry.publicIp, 'boolean');
+  assert.equal(readState(out.replace(/\.yaml$/, '.state.json')).resources['ec2-app']?.id, app.Instances![0]!.InstanceId);
 });
 
 test('an unknown VPC is a clear error and writes nothing', () => {
