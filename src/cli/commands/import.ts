@@ -5,7 +5,7 @@ import { existsSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { CliCommand } from '../command';
-import { engineOptionsFrom } from '../command';
+import { diagnosticJson, engineOptionsFrom } from '../command';
 import { BlueprintError } from '../../core/errors';
 import { loadEngineExports } from '../../engine-loader';
 import { importedBlueprint } from '../../core/adopt';
@@ -49,7 +49,7 @@ export const importCommand: CliCommand = {
     writeStateFile(statePath, result.state);
     const written = Object.entries(result.state.resources).map(([name, r]) => ({ name, kind: r.kind, id: r.id }));
     if (values.json) {
-      io.stdout(JSON.stringify({ file, state: statePath, stack: result.blueprint.stack, resources: written, notes: snapshot.notes, diagnostics: result.diagnostics }));
+      io.stdout(JSON.stringify({ file, state: statePath, stack: result.blueprint.stack, resources: written, notes: snapshot.notes, diagnostics: result.diagnostics.map(diagnosticJson) }));
     } else {
       for (const note of snapshot.notes) io.stderr(t('note: {0}', note));
       for (const d of result.diagnostics) io.stderr(`${out}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
