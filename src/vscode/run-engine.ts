@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { EngineOptions, RunResult } from '../core/engine-api';
 import type { EngineEvent } from '../core/events';
 import { BlueprintError } from '../core/errors';
+import { isCredentialsProblem } from './credentials';
+import { showCredentialsGuidance } from './errors';
 import type { CommandContext, OpenBlueprint } from './commands/command';
 
 export function describeEvent(event: EngineEvent): string | undefined {
@@ -80,7 +82,9 @@ export async function runWithProgress(
       }
     },
   );
-  if (!result.ok && result.failures.length > 0) {
+  if (!result.ok && result.failures.some((f) => isCredentialsProblem(f))) {
+    void showCredentialsGuidance(ctx.log);
+  } else if (!result.ok && result.failures.length > 0) {
     const first = result.failures[0]!;
     const more = result.failures.length > 1 ? vscode.l10n.t(' (and {0} more)', result.failures.length - 1) : '';
     const showLog = vscode.l10n.t('Show Log');
