@@ -115,6 +115,20 @@ async function screenshot(slug: string): Promise<void> {
   await page.screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${slug}.png`) });
 }
 
+/** The diagram alone, its editor group maximized, beside the last screenshot: NN-<slug>-diagram.png. */
+async function diagramScreenshot(slug: string): Promise<void> {
+  await palette('View: Toggle Maximize Editor Group');
+  try {
+    await page.waitForTimeout(500);
+    const frame = await diagram();
+    await frame.click('#fit', { timeout: 5_000 });
+    await page.waitForTimeout(300);
+    await frame.locator('#diagram svg').screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${slug}-diagram.png`) });
+  } finally {
+    await palette('View: Toggle Maximize Editor Group');
+  }
+}
+
 /** What a beginner would see go wrong: a modal dialog or an error notification. */
 async function visibleProblem(): Promise<string | undefined> {
   const dialog = page.locator('.monaco-dialog-box');
@@ -313,12 +327,14 @@ test('the tutorial, played from the command palette in a real VS Code with the p
       return colours.includes(INBOUND_BLUE) && !colours.includes(REPLY_ORANGE) ? true : undefined;
     });
     await screenshot('inbound-path');
+    await diagramScreenshot('inbound-path');
     await setPaths(false, true);
     await waitFor('the reply path alone', async () => {
       const colours = await edgeColours();
       return colours.includes(REPLY_ORANGE) && !colours.includes(INBOUND_BLUE) ? true : undefined;
     });
     await screenshot('reply-path');
+    await diagramScreenshot('reply-path');
   });
 
   await step('SSH to Instance', async () => {
