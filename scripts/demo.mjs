@@ -126,6 +126,8 @@ async function main() {
   const moto = await tsImport(pathToFileURL(path.join(root, 'test', 'harness', 'moto.ts')).href, import.meta.url);
 
   say('starting the local EC2 emulator (moto; installed once into ' + tools.toolsDir() + ')…');
+  // Debian's python3 makes no virtual environment without python3-venv; as root, install it.
+  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/dpkg-query') && !fs.existsSync(tools.motoPython())) await tools.ensureAptPackages(['python3-venv']);
   const python = await tools.ensureMoto();
   const emulator = await moto.startMoto({ python, log: (line) => say(`emulator: ${line}`) });
   cleanups.push(() => emulator.stop());
