@@ -30,7 +30,7 @@ body {
 #diagram .edgeLabel, #diagram .edgeLabel p, #diagram .edgeLabel span { background-color: var(--vscode-editor-background, #fff) !important; }
 #diagram .edgeLabel rect { fill: var(--vscode-editor-background, #fff) !important; }
 #details {
-  width: 300px; flex: none; overflow: auto; padding: 10px 12px;
+  width: min(300px, 40%); flex: none; overflow: auto; padding: 10px 12px;
   border-left: 1px solid var(--vscode-panel-border, #8884); background: var(--vscode-sideBar-background, transparent);
 }
 #details[hidden] { display: none; }

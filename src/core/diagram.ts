@@ -473,7 +473,11 @@ class DiagramWriter {
       if (this.collapsed && ifaceSubnet && !this.expanded.has(ifaceSubnet)) continue; // inside the subnet's group
       const r = this.resolve(c.name);
       const address = stringAttr(r.attributes, 'publicIp', 'address');
-      this.component(c, 'asymmetric', [address ?? t('public address given when created')], spec?.networkBorderGroup ? [{ label: t('network border group'), value: spec.networkBorderGroup }] : []);
+      this.component(c, 'asymmetric', [address ?? t('public address given when created')], [
+        ...(address ? [{ label: t('public IP'), value: address }] : []),
+        ...(spec?.networkInterface ? [{ label: t('associated with'), value: spec.networkInterface }] : []),
+        ...(spec?.networkBorderGroup ? [{ label: t('network border group'), value: spec.networkBorderGroup }] : []),
+      ]);
     }
   }
 
@@ -567,7 +571,11 @@ class DiagramWriter {
       const spec = this.bp.networkInterfaces?.find((n) => n.name === c.name);
       const r = this.resolve(c.name);
       const ip = spec?.privateIp ?? stringAttr(r.attributes, 'privateIp', 'privateIpAddress');
-      this.component(c, 'stadium', [ip ? t('private IP {0}', ip) : t('private IP chosen by AWS')], spec?.description ? [{ label: t('description'), value: spec.description }] : []);
+      this.component(c, 'stadium', [ip ? t('private IP {0}', ip) : t('private IP chosen by AWS')], [
+        { label: t('private IP'), value: ip ?? t('chosen by AWS') },
+        ...(spec ? [{ label: t('subnet'), value: spec.subnet }, { label: t('security groups'), value: (spec.securityGroups ?? []).join(', ') || t('the VPC default') }] : []),
+        ...(spec?.description ? [{ label: t('description'), value: spec.description }] : []),
+      ]);
     } else if (c.kind === 'instance') {
       const spec = this.bp.instances?.find((i) => i.name === c.name);
       const r = this.resolve(c.name);
@@ -576,6 +584,9 @@ class DiagramWriter {
       const publicIp = stringAttr(r.attributes, 'publicIp', 'publicIpAddress');
       const privateIp = spec?.networkInterface ? undefined : spec?.privateIp ?? stringAttr(r.attributes, 'privateIp', 'privateIpAddress');
       const extra = [
+        ...(spec ? [{ label: t('instance type'), value: spec.instanceType }, { label: t('image'), value: imageText ?? spec.image }] : []),
+        ...(spec?.networkInterface ? [{ label: t('network interface'), value: spec.networkInterface }] : []),
+        ...(spec?.keyPair ? [{ label: t('key pair'), value: spec.keyPair }] : []),
         ...(spec?.rootVolume ? [{ label: t('root volume'), value: `${spec.rootVolume.sizeGiB} GiB ${spec.rootVolume.type ?? 'gp3'}` }] : []),
         ...(spec?.sshUser ? [{ label: t('SSH user'), value: spec.sshUser }] : []),
         ...(spec?.sshPort ? [{ label: t('SSH port'), value: String(spec.sshPort) }] : []),

@@ -357,7 +357,8 @@ export class DiagramPanel implements vscode.Disposable {
     const toRange = (r: { line: number; column: number; endLine: number; endColumn: number }) => new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1);
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.blueprintUri.toString());
     const editor = await vscode.window.showTextDocument(this.blueprintUri, {
-      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      // Beside the picture, never over it.
+      viewColumn: visible?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One),
       preserveFocus: false,
       selection: toRange(nameRange),
     });
