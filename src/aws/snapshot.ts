@@ -4,6 +4,7 @@
 // `reach --live` (traffic analysis over what AWS really has).
 import {
   DescribeAddressesCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeKeyPairsCommand,
@@ -25,6 +26,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { BlueprintError } from '../core/errors';
+import { defaultSshUser } from '../core/ssh-target';
 import type { AwsTarget } from '../core/engine-api';
 import { connectEc2 } from './client';
 import type { Kind } from '../core/model';
@@ -324,6 +326,16 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   const volumeIds = instances.flatMap((i) => (i.BlockDeviceMappings ?? []).filter((b) => b.DeviceName === i.RootDeviceName).map((b) => b.Ebs?.VolumeId)).filter((v): v is string => !!v);
   const volumes = volumeIds.length ? ((await ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))).Volumes ?? []) : [];
   const volumeById = new Map(volumes.map((v) => [v.VolumeId!, v]));
+  // The image names tell the login user (ubuntu on Ubuntu, admin on Debian, …).
+  const imageIds = [...new Set(instances.map((i) => i.ImageId).filter((id): id is string => !!id))];
+  const imageNames = new Map<string, string>();
+  if (imageIds.length) {
+    try {
+      for (const image of (await ec2.send(new DescribeImagesCommand({ ImageIds: imageIds }))).Images ?? []) if (image.ImageId && image.Name) imageNames.set(image.ImageId, image.Name);
+    } catch {
+      // A deregistered image: the instance still runs; its user stays the default.
+    }
+  }
   const blueprintInstances: Instance[] = [];
   for (const inst of sortBy(instances, (i) => i.LaunchTime?.toISOString() ?? '')) {
     const name = names.claim(inst.Tags, inst.InstanceId!);
@@ -348,6 +360,9 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
       if (root.Encrypted !== undefined) entry.rootVolume.encrypted = root.Encrypted;
     }
     if (inst.KeyName && keyName.has(inst.KeyName)) entry.keyPair = keyName.get(inst.KeyName)!;
+    const imageName = imageNames.get(inst.ImageId!);
+    const user = defaultSshUser(inst.ImageId!, imageName);
+    if (user !== defaultSshUser(inst.ImageId!)) entry.sshUser = user;
     const tokens = inst.MetadataOptions?.HttpTokens;
     if (tokens === 'required' || tokens === 'optional') entry.metadataTokens = tokens;
     Object.assign(entry, extraTags(inst.Tags));
@@ -355,6 +370,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     adopt(name, 'instance', inst.InstanceId!, {
       image: inst.ImageId,
       imageId: inst.ImageId,
+      imageName: imageNames.get(inst.ImageId!),
       state: inst.State?.Name,
       instanceType: inst.InstanceType,
       keyName: inst.KeyName,

@@ -158,9 +158,11 @@ test('the default group and main table come along only with rules of their own; 
   const mainTable = ((await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))).RouteTables ?? []).find((t) => (t.Associations ?? []).some((a) => a.Main))!;
   await ec2.send(new CreateRouteCommand({ RouteTableId: mainTable.RouteTableId, DestinationCidrBlock: '192.168.0.0/16', GatewayId: built.igwId }));
   await ec2.send(new CreateRouteCommand({ RouteTableId: built.routeTableId, DestinationCidrBlock: '172.16.0.0/12', NetworkInterfaceId: built.eniId }));
+  // An Ubuntu instance in the subnet, with the interface its launch made.
+  const ubuntu = 'ami-03c5e7a9b2d4f6809';
   const app = await ec2.send(
     new RunInstancesCommand({
-      ImageId: 'ami-0b2f6d8c4e1a7f802',
+      ImageId: ubuntu,
       InstanceType: 't2.micro',
       MinCount: 1,
       MaxCount: 1,
@@ -196,6 +198,9 @@ test('the default group and main table come along only with rules of their own; 
   assert.equal(appEntry.privateIp, '10.0.1.30');
   assert.equal(appEntry.networkInterface, undefined);
   assert.equal(typeof appEntry.publicIp, 'boolean');
+  assert.equal(appEntry.image, ubuntu);
+  assert.equal(appEntry.sshUser, 'ubuntu', 'the image name tells the login user');
+  assert.equal(bp.instances?.find((i) => i.name === 'ec2-wp-RHEL8')?.sshUser, undefined, 'ec2-user is the default, not written');
   assert.equal(readState(out.replace(/\.yaml$/, '.state.json')).resources['ec2-app']?.id, app.Instances![0]!.InstanceId);
 });
 
