@@ -24,7 +24,7 @@ import { execute, defaultParallelism } from './core/executor';
 import { validateBlueprint } from './core/validate';
 import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
-import { errorCode, type ProviderContext } from './aws/provider';
+import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { keyFilePath } from './aws/key-pair';
 import { imageAliases, resolveImage } from './aws/images';
 
@@ -210,9 +210,22 @@ async function createOrAdopt(session: Session, ctx: ProviderContext, name: strin
     try {
       return await provider.create(ctx, name, desired as never);
     } catch (error) {
-      if (errorCode(error) !== createOutcomeUnknownCode || attempt >= 3) throw error;
-      ctx.progress(t('AWS did not answer whether {0} was created; looking for it by its tags before trying again', name));
-      const found = (await provider.list(ctx)).find((r) => r.name === name);
+      const code = errorCode(error);
+      // A name AWS says is taken may be ours from a run that was cut off while AWS finished it.
+      const duplicate = code === 'InvalidKeyPair.Duplicate' || code === 'InvalidGroup.Duplicate';
+      if ((code !== createOutcomeUnknownCode && !duplicate) || attempt >= 3) throw error;
+      ctx.progress(
+        duplicate
+          ? t('AWS says the name of {0} is taken; looking for it by its tags', name)
+          : t('AWS did not answer whether {0} was created; looking for it by its tags before trying again', name),
+      );
+      const lookup = async () => (await provider.list(ctx)).find((r) => r.name === name);
+      let found = await lookup();
+      if (!found && duplicate) {
+        await sleep(1000, ctx.signal);
+        found = await lookup();
+      }
+      if (!found && duplicate) throw error;
       if (found && component.kind === 'keyPair' && !(desired as Attributes<'keyPair'>).publicKeyFile) {
         // Its private key was in the answer that never came: a key pair without it is useless.
         ctx.progress(t('found {0}, but its private key was lost with the answer; deleting it and creating it again', found.id));

@@ -19,24 +19,24 @@ const toObserved = (a: Address) =>
 
 async function associate(ctx: ProviderContext, allocationId: string, eniId: string, name: string): Promise<string | undefined> {
   const out = await retryWhileSettling(ctx, name, () =>
-    ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false }), { abortSignal: ctx.signal }),
+    ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false })),
     ['InvalidNetworkInterfaceID.NotFound', 'InvalidAllocationID.NotFound'],
   );
   return out.AssociationId;
 }
 
 async function disassociate(ctx: ProviderContext, associationId: string) {
-  await unlessNotFound(() => ctx.ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }), { abortSignal: ctx.signal }));
+  await unlessNotFound(() => ctx.ec2.send(new DisassociateAddressCommand({ AssociationId: associationId })));
 }
 
 export const elasticIpProvider: Provider<'elasticIp'> = {
   kind: 'elasticIp',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeAddressesCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeAddressesCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.Addresses ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] })));
     const address = out?.Addresses?.[0];
     return address ? toObserved(address) : undefined;
   },
@@ -48,7 +48,6 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
         ...(desired.networkBorderGroup ? { NetworkBorderGroup: desired.networkBorderGroup } : {}),
         TagSpecifications: tagSpecifications(['elastic-ip'], desired.tags),
       }),
-      { abortSignal: ctx.signal },
     );
     const id = out.AllocationId!;
     let associationId: string | undefined;
@@ -58,7 +57,7 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
         associationId = await associate(ctx, id, desired.networkInterfaceId, name);
       } catch (error) {
         // A create that fails leaves nothing behind.
-        await unlessNotFound(() => ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: id }), { abortSignal: ctx.signal })).catch(() => undefined);
+        await unlessNotFound(() => ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: id }))).catch(() => undefined);
         throw error;
       }
     }
@@ -90,7 +89,7 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
     if (attrs.associationId) await disassociate(ctx, attrs.associationId);
     await retryWhileSettling(ctx, current.name, () =>
       unlessNotFound(() =>
-        ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: current.id, ...(attrs.networkBorderGroup ? { NetworkBorderGroup: attrs.networkBorderGroup } : {}) }), { abortSignal: ctx.signal }),
+        ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: current.id, ...(attrs.networkBorderGroup ? { NetworkBorderGroup: attrs.networkBorderGroup } : {}) })),
       ),
       ['InvalidIPAddress.InUse', 'AuthFailure', 'DependencyViolation'],
     );

@@ -32,10 +32,9 @@ function resolvedFrom(image: Image): ResolvedImage {
 
 /** The newest x86_64 HVM image for an alias, or the image an ami-… id names. */
 export async function resolveImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
-  const opts = { abortSignal: ctx.signal };
   const alias = imageAliases[image];
   if (!alias) {
-    const out = await ctx.ec2.send(new DescribeImagesCommand({ ImageIds: [image] }), opts).catch((error: unknown) => {
+    const out = await ctx.ec2.send(new DescribeImagesCommand({ ImageIds: [image] })).catch((error: unknown) => {
       if ((error as { name?: string }).name === 'InvalidAMIID.NotFound' || (error as { name?: string }).name === 'InvalidAMIID.Malformed')
         throw Object.assign(new Error(t('The image {0} does not exist in {1} (or is not shared with this account).', image, ctx.region)), { name: (error as { name: string }).name, cause: error });
       throw error;
@@ -54,7 +53,6 @@ export async function resolveImage(ctx: ProviderContext, image: string): Promise
         { Name: 'state', Values: ['available'] },
       ],
     }),
-    opts,
   );
   const newest = newestImage(out.Images ?? []);
   if (!newest) throw Object.assign(new Error(t('No image for "{0}" was found in {1} (owner {2}, name {3}).', image, ctx.region, alias.owner, alias.namePattern)), { name: 'ImageAliasNotFound' });

@@ -59,7 +59,7 @@ async function describe(ctx: ProviderContext, instances: Instance[]): Promise<Ob
     .filter((v): v is string => !!v);
   const volumes = new Map<string, Volume>();
   if (volumeIds.length) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds })));
     for (const v of out?.Volumes ?? []) volumes.set(v.VolumeId!, v);
   }
   return instances.map((i) => {
@@ -69,7 +69,7 @@ async function describe(ctx: ProviderContext, instances: Instance[]): Promise<Ob
 }
 
 async function readInstance(ctx: ProviderContext, id: string): Promise<Instance | undefined> {
-  const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }), { abortSignal: ctx.signal }));
+  const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })));
   const instance = out?.Reservations?.flatMap((r) => r.Instances ?? [])[0];
   return instance && instance.State?.Name !== 'terminated' ? instance : undefined;
 }
@@ -97,7 +97,6 @@ export const instanceProvider: Provider<'instance'> = {
   async list(ctx) {
     const out = await ctx.ec2.send(
       new DescribeInstancesCommand({ Filters: [...stackFilters(ctx.stack), { Name: 'instance-state-name', Values: liveStates }] }),
-      { abortSignal: ctx.signal },
     );
     return describe(ctx, (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => liveStates.includes(i.State?.Name ?? '')));
   },
@@ -146,7 +145,6 @@ export const instanceProvider: Provider<'instance'> = {
         // The same token on the SDK's own retries makes AWS launch one instance, not two.
         ClientToken: `${desired.tags['blueprint:stack']}-${name}-${Date.now()}`.slice(0, 64),
       }),
-      { abortSignal: ctx.signal },
     );
     const id = out.Instances![0]!.InstanceId!;
     ctx.progress(t('launched {0}', id));
@@ -157,21 +155,20 @@ export const instanceProvider: Provider<'instance'> = {
   },
   async update(ctx, current, desired, previousTags) {
     const attrs = current.attributes as InstanceAttributes;
-    const opts = { abortSignal: ctx.signal };
     const id = current.id;
     if (desired.instanceType !== attrs.instanceType) {
       ctx.progress(t('stopping {0} to change its type to {1}', id, desired.instanceType));
       if (attrs.state !== 'stopped') {
-        await ctx.ec2.send(new StopInstancesCommand({ InstanceIds: [id] }), opts);
+        await ctx.ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
         await waitUntilInstanceStopped(waiterOptions(ctx, 900), { InstanceIds: [id] });
       }
-      await ctx.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: desired.instanceType } }), opts);
+      await ctx.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: desired.instanceType } }));
       ctx.progress(t('starting {0} again', id));
-      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }), opts);
+      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
       await waitRunning(ctx, id, true);
     } else if (attrs.state === 'stopped' || attrs.state === 'stopping') {
       if (attrs.state === 'stopping') await waitUntilInstanceStopped(waiterOptions(ctx, 900), { InstanceIds: [id] });
-      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }), opts);
+      await ctx.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
       await waitRunning(ctx, id, true);
     }
     if (attrs.rootVolumeId && ((desired.rootVolumeSizeGiB && desired.rootVolumeSizeGiB !== attrs.rootVolumeSizeGiB) || desired.rootVolumeType !== attrs.rootVolumeType)) {
@@ -182,14 +179,13 @@ export const instanceProvider: Provider<'instance'> = {
           ...(desired.rootVolumeSizeGiB && desired.rootVolumeSizeGiB !== attrs.rootVolumeSizeGiB ? { Size: desired.rootVolumeSizeGiB } : {}),
           ...(desired.rootVolumeType !== attrs.rootVolumeType ? { VolumeType: desired.rootVolumeType as never } : {}),
         }),
-        opts,
       );
     }
     if (desired.metadataTokens !== attrs.metadataTokens)
-      await ctx.ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: id, HttpTokens: desired.metadataTokens, HttpEndpoint: 'enabled' }), opts);
+      await ctx.ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: id, HttpTokens: desired.metadataTokens, HttpEndpoint: 'enabled' }));
     await reconcileTags(ctx, [id], desired.tags, attrs.tags as Tags, previousTags);
     if (attrs.rootVolumeId) {
-      const volume = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [attrs.rootVolumeId!] }), opts));
+      const volume = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [attrs.rootVolumeId!] })));
       await reconcileTags(ctx, [attrs.rootVolumeId], desired.tags, fromAwsTags(volume?.Volumes?.[0]?.Tags), previousTags);
     }
     const now = await instanceProvider.read(ctx, id);
@@ -197,7 +193,7 @@ export const instanceProvider: Provider<'instance'> = {
     return withLocal(now, desired, attrs.imageName);
   },
   async delete(ctx, current) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [current.id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [current.id] })));
     if (!out) return;
     ctx.progress(t('waiting for {0} to be terminated', current.id));
     await waitUntilInstanceTerminated(waiterOptions(ctx, 900), { InstanceIds: [current.id] });

@@ -20,13 +20,13 @@ const toObserved = (g: InternetGateway) =>
 async function detach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
   // Detaching fails while instances or Elastic IPs in the VPC still have public addresses mapped.
   await retryWhileSettling(ctx, name, () =>
-    unlessNotFound(() => ctx.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }), { abortSignal: ctx.signal })),
+    unlessNotFound(() => ctx.ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }))),
     ['DependencyViolation', 'IncorrectState'],
   );
 }
 
 async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
-  await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }), { abortSignal: ctx.signal }), [
+  await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId })), [
     'InvalidInternetGatewayID.NotFound',
     'InvalidVpcID.NotFound',
   ]);
@@ -35,18 +35,18 @@ async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string, na
 export const internetGatewayProvider: Provider<'internetGateway'> = {
   kind: 'internetGateway',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeInternetGatewaysCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeInternetGatewaysCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.InternetGateways ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [id] })));
     const gateway = out?.InternetGateways?.[0];
     return gateway ? toObserved(gateway) : undefined;
   },
   diff: diffWith('internetGateway'),
   async create(ctx, name, desired: Attributes<'internetGateway'>) {
     const vpcId = need(desired.vpcId, `the VPC of ${name}`);
-    const out = await ctx.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecifications(['internet-gateway'], desired.tags) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecifications(['internet-gateway'], desired.tags) }));
     const id = out.InternetGateway!.InternetGatewayId!;
     ctx.progress(`attaching ${id} to ${vpcId}`);
     await attach(ctx, id, vpcId, name);
@@ -67,7 +67,7 @@ export const internetGatewayProvider: Provider<'internetGateway'> = {
     if (!now) return;
     const vpcId = (now.attributes as Attributes<'internetGateway'>).vpcId;
     if (vpcId) await detach(ctx, current.id, vpcId, current.name);
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: current.id }))));
     await waitUntilGone(ctx, current.id, () => internetGatewayProvider.read(ctx, current.id));
   },
 };

@@ -52,18 +52,17 @@ const toObserved = (k: KeyPairInfo) =>
 export const keyPairProvider: Provider<'keyPair'> = {
   kind: 'keyPair',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeKeyPairsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeKeyPairsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.KeyPairs ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [id] })));
     // Match the id ourselves: not every endpoint honours KeyPairIds.
     const key = out?.KeyPairs?.find((k) => k.KeyPairId === id);
     return key ? toObserved(key) : undefined;
   },
   diff: diffWith('keyPair'),
   async create(ctx, name, desired: KeyAttributes) {
-    const opts = { abortSignal: ctx.signal };
     if (desired.publicKeyFile) {
       let material: Buffer;
       try {
@@ -71,7 +70,7 @@ export const keyPairProvider: Provider<'keyPair'> = {
       } catch (error) {
         throw failure('PublicKeyFileUnreadable', t('The public key file {0} cannot be read ({1}).', desired.publicKeyFile, String((error as NodeJS.ErrnoException).code)));
       }
-      const out = await ctx.ec2.send(new ImportKeyPairCommand({ KeyName: name, PublicKeyMaterial: material, TagSpecifications: tagSpecifications(['key-pair'], desired.tags) }), opts);
+      const out = await ctx.ec2.send(new ImportKeyPairCommand({ KeyName: name, PublicKeyMaterial: material, TagSpecifications: tagSpecifications(['key-pair'], desired.tags) }));
       return observed('keyPair', out.KeyPairId!, { keyName: name, keyPairId: out.KeyPairId, fingerprint: out.KeyFingerprint, publicKeyFile: desired.publicKeyFile, tags: desired.tags });
     }
     const keyDir = expandHome(ctx.keyDir);
@@ -82,12 +81,12 @@ export const keyPairProvider: Provider<'keyPair'> = {
         t('{0} already exists and this stack did not write it. EC2 Blueprint never overwrites a key file: move or rename that file, or choose another key directory (--key-dir), then apply again.', path),
       );
     mkdirSync(keyDir, { recursive: true, mode: 0o700 });
-    const out = await ctx.ec2.send(new CreateKeyPairCommand({ KeyName: name, KeyType: 'rsa', KeyFormat: 'pem', TagSpecifications: tagSpecifications(['key-pair'], desired.tags) }), opts);
+    const out = await ctx.ec2.send(new CreateKeyPairCommand({ KeyName: name, KeyType: 'rsa', KeyFormat: 'pem', TagSpecifications: tagSpecifications(['key-pair'], desired.tags) }));
     try {
       writeKeyFileOnce(path, out.KeyMaterial ?? '');
     } catch (error) {
       // Without its private key the key pair is useless: do not leave it behind.
-      await unlessNotFound(() => ctx.ec2.send(new DeleteKeyPairCommand({ KeyName: name }), opts)).catch(() => undefined);
+      await unlessNotFound(() => ctx.ec2.send(new DeleteKeyPairCommand({ KeyName: name }))).catch(() => undefined);
       throw failure('KeyFileWriteFailed', t('The private key could not be written to {0} ({1}); the key pair was deleted again.', path, String((error as NodeJS.ErrnoException).code ?? error)));
     }
     ctx.progress(t('private key written to {0} (mode 0600)', path));
@@ -100,7 +99,7 @@ export const keyPairProvider: Provider<'keyPair'> = {
   },
   async delete(ctx, current) {
     const keyName = (current.attributes as KeyAttributes).keyName || current.name;
-    await unlessNotFound(() => ctx.ec2.send(new DeleteKeyPairCommand({ KeyName: keyName }), { abortSignal: ctx.signal }));
+    await unlessNotFound(() => ctx.ec2.send(new DeleteKeyPairCommand({ KeyName: keyName })));
     await waitUntilGone(ctx, current.id, () => keyPairProvider.read(ctx, current.id));
     // The private key is useless without its key pair; remove the file only if this stack wrote it.
     const keyFile = (current.attributes as KeyAttributes).keyFile;

@@ -51,24 +51,23 @@ const toObserved = (a: NetworkAcl) =>
 
 async function reconcileEntries(ctx: ProviderContext, aclId: string, desired: AclEntry[], current: AclEntry[]) {
   const diff = aclDifference(desired, current);
-  const opts = { abortSignal: ctx.signal };
-  for (const e of diff.remove) await unlessNotFound(() => ctx.ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: e.rule, Egress: e.egress }), opts));
-  for (const e of diff.replace) await ctx.ec2.send(new ReplaceNetworkAclEntryCommand(entryInput(aclId, e)), opts);
-  for (const e of diff.create) await ctx.ec2.send(new CreateNetworkAclEntryCommand(entryInput(aclId, e)), opts);
+  for (const e of diff.remove) await unlessNotFound(() => ctx.ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: e.rule, Egress: e.egress })));
+  for (const e of diff.replace) await ctx.ec2.send(new ReplaceNetworkAclEntryCommand(entryInput(aclId, e)));
+  for (const e of diff.create) await ctx.ec2.send(new CreateNetworkAclEntryCommand(entryInput(aclId, e)));
 }
 
 /** Points the subnet's (only) ACL association at `aclId`; returns the new association. */
 async function moveSubnet(ctx: ProviderContext, subnetId: string, aclId: string): Promise<Association> {
-  const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }), { abortSignal: ctx.signal });
+  const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
   const association = (out.NetworkAcls ?? []).flatMap((a) => a.Associations ?? []).find((a) => a.SubnetId === subnetId);
   if (!association?.NetworkAclAssociationId) throw Object.assign(new Error(`subnet ${subnetId} has no network ACL association`), { name: 'InvalidAssociationID.NotFound' });
   if (association.NetworkAclId === aclId) return { subnetId, associationId: association.NetworkAclAssociationId };
-  const replaced = await ctx.ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: association.NetworkAclAssociationId, NetworkAclId: aclId }), { abortSignal: ctx.signal });
+  const replaced = await ctx.ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: association.NetworkAclAssociationId, NetworkAclId: aclId }));
   return { subnetId, associationId: replaced.NewAssociationId };
 }
 
 async function defaultAclOf(ctx: ProviderContext, vpcId: string): Promise<string> {
-  const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'default', Values: ['true'] }] }), { abortSignal: ctx.signal });
+  const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'default', Values: ['true'] }] }));
   return out.NetworkAcls![0]!.NetworkAclId!;
 }
 
@@ -91,18 +90,18 @@ async function reconcileAssociations(ctx: ProviderContext, aclId: string, vpcId:
 export const networkAclProvider: Provider<'networkAcl'> = {
   kind: 'networkAcl',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.NetworkAcls ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [id] })));
     const acl = out?.NetworkAcls?.[0];
     return acl ? toObserved(acl) : undefined;
   },
   diff: diffWith('networkAcl'),
   async create(ctx, name, desired: AclAttributes) {
     const vpcId = need(desired.vpcId, `the VPC of ${name}`);
-    const out = await ctx.ec2.send(new CreateNetworkAclCommand({ VpcId: vpcId, TagSpecifications: tagSpecifications(['network-acl'], desired.tags) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new CreateNetworkAclCommand({ VpcId: vpcId, TagSpecifications: tagSpecifications(['network-acl'], desired.tags) }));
     const id = out.NetworkAcl!.NetworkAclId!;
     await reconcileEntries(ctx, id, desired.entries, []);
     const associations = await reconcileAssociations(ctx, id, vpcId, name, desired.associations, []);
@@ -123,7 +122,7 @@ export const networkAclProvider: Provider<'networkAcl'> = {
       const defaultAcl = await defaultAclOf(ctx, attrs.vpcId);
       for (const a of attrs.associations) await unlessNotFound(() => moveSubnet(ctx, a.subnetId, defaultAcl));
     }
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteNetworkAclCommand({ NetworkAclId: current.id }))));
     await waitUntilGone(ctx, current.id, () => networkAclProvider.read(ctx, current.id));
   },
 };

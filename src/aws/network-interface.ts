@@ -24,11 +24,11 @@ const toObserved = (n: NetworkInterface) =>
 export const networkInterfaceProvider: Provider<'networkInterface'> = {
   kind: 'networkInterface',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.NetworkInterfaces ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] })));
     const eni = out?.NetworkInterfaces?.[0];
     return eni ? toObserved(eni) : undefined;
   },
@@ -43,7 +43,6 @@ export const networkInterfaceProvider: Provider<'networkInterface'> = {
         ...(desired.description ? { Description: desired.description } : {}),
         TagSpecifications: tagSpecifications(['network-interface'], desired.tags),
       }),
-      { abortSignal: ctx.signal },
     );
     const eni = out.NetworkInterface!;
     return observed('networkInterface', eni.NetworkInterfaceId!, { ...desired, groupIds: groups, privateIp: eni.PrivateIpAddress ?? desired.privateIp });
@@ -51,17 +50,16 @@ export const networkInterfaceProvider: Provider<'networkInterface'> = {
   async update(ctx, current, desired, previousTags) {
     const attrs = current.attributes as EniAttributes;
     const groups = desired.groupIds.map((g) => need(g, `a security group of ${current.name}`));
-    const opts = { abortSignal: ctx.signal };
     if (groups.length !== attrs.groupIds.length || groups.some((g) => !attrs.groupIds.includes(g)))
-      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Groups: groups }), opts);
+      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Groups: groups }));
     if ((desired.description ?? '') !== (attrs.description ?? ''))
-      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Description: { Value: desired.description } }), opts);
+      await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Description: { Value: desired.description } }));
     await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
     return observed('networkInterface', current.id, { ...attrs, groupIds: groups, description: desired.description, tags: desired.tags });
   },
   async delete(ctx, current) {
     // Just after its instance is terminated the interface may still count as attached.
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: current.id }))));
     await waitUntilGone(ctx, current.id, () => networkInterfaceProvider.read(ctx, current.id));
   },
 };

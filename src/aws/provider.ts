@@ -13,6 +13,8 @@ export interface ProviderContext {
   region: string;
   /** Where private keys are written (`<keyDir>/<name>.pem`). */
   keyDir: string;
+  /** Cancellation. It cuts waits short (waiters, pauses between attempts); a call already sent to
+   * AWS is always let finish, so its outcome is known. */
   signal?: AbortSignal;
   /** A line of progress for the UI ("waiting for the status checks"). */
   progress(message: string): void;
@@ -131,8 +133,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Brings the tags of `resourceIds` to `desired` (only the difference is sent). */
 export async function reconcileTags(ctx: ProviderContext, resourceIds: string[], desired: Tags, observed: Tags, previousTags: Tags): Promise<void> {
   const diff = tagDifference(desired, observed, previousTags);
-  if (Object.keys(diff.set).length) await ctx.ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: toAwsTags(diff.set) }), { abortSignal: ctx.signal });
-  if (diff.remove.length) await ctx.ec2.send(new DeleteTagsCommand({ Resources: resourceIds, Tags: diff.remove.map((Key) => ({ Key })) }), { abortSignal: ctx.signal });
+  if (Object.keys(diff.set).length) await ctx.ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: toAwsTags(diff.set) }));
+  if (diff.remove.length) await ctx.ec2.send(new DeleteTagsCommand({ Resources: resourceIds, Tags: diff.remove.map((Key) => ({ Key })) }));
 }
 
 export function observed<K extends Kind>(kind: K, id: string, attributes: Attributes<K>): ObservedResource {

@@ -32,27 +32,27 @@ async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: stri
   for (const route of desired) {
     const gatewayId = need(route.gatewayId, `the gateway of route ${route.destination} in ${name}`);
     if (!have.has(route.destination))
-      await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }), { abortSignal: ctx.signal });
+      await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
     else if (have.get(route.destination) !== gatewayId)
-      await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }), { abortSignal: ctx.signal });
+      await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
   }
   const wanted = new Set(desired.map((r) => r.destination));
   for (const route of current)
     if (!wanted.has(route.destination))
-      await unlessNotFound(() => ctx.ec2.send(new DeleteRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination }), { abortSignal: ctx.signal }));
+      await unlessNotFound(() => ctx.ec2.send(new DeleteRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination })));
 }
 
 async function associate(ctx: ProviderContext, tableId: string, subnetId: string): Promise<Association> {
   try {
-    const out = await ctx.ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }));
     return { subnetId, associationId: out.AssociationId };
   } catch (error) {
     if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
   }
   // The subnet belongs to another table: move it.
-  const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }), { abortSignal: ctx.signal });
+  const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
   const existing = (found.RouteTables ?? []).flatMap((r) => r.Associations ?? []).find((a) => a.SubnetId === subnetId);
-  const out = await ctx.ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: existing!.RouteTableAssociationId!, RouteTableId: tableId }), { abortSignal: ctx.signal });
+  const out = await ctx.ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: existing!.RouteTableAssociationId!, RouteTableId: tableId }));
   return { subnetId, associationId: out.NewAssociationId };
 }
 
@@ -66,25 +66,25 @@ async function reconcileAssociations(ctx: ProviderContext, tableId: string, name
   const wanted = new Set(out.map((a) => a.subnetId));
   for (const a of current)
     if (!wanted.has(a.subnetId) && a.associationId)
-      await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! }), { abortSignal: ctx.signal }));
+      await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! })));
   return out;
 }
 
 export const routeTableProvider: Provider<'routeTable'> = {
   kind: 'routeTable',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.RouteTables ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] })));
     const table = out?.RouteTables?.[0];
     return table ? toObserved(table) : undefined;
   },
   diff: diffWith('routeTable'),
   async create(ctx, name, desired: RouteTableAttributes) {
     const vpcId = need(desired.vpcId, `the VPC of ${name}`);
-    const out = await ctx.ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpecifications(['route-table'], desired.tags) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpecifications(['route-table'], desired.tags) }));
     const id = out.RouteTable!.RouteTableId!;
     await reconcileRoutes(ctx, id, name, desired.routes, []);
     const associations = await reconcileAssociations(ctx, id, name, desired.associations, []);
@@ -101,8 +101,8 @@ export const routeTableProvider: Provider<'routeTable'> = {
     const now = await routeTableProvider.read(ctx, current.id);
     if (!now) return;
     for (const a of (now.attributes as RouteTableAttributes).associations)
-      if (a.associationId) await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! }), { abortSignal: ctx.signal }));
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteRouteTableCommand({ RouteTableId: current.id }), { abortSignal: ctx.signal })));
+      if (a.associationId) await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteRouteTableCommand({ RouteTableId: current.id }))));
     await waitUntilGone(ctx, current.id, () => routeTableProvider.read(ctx, current.id));
   },
 };

@@ -57,12 +57,11 @@ function resolved(rules: SgRule[], name: string): SgRule[] {
 async function reconcileRules(ctx: ProviderContext, groupId: string, name: string, desired: GroupAttributes, current: Pick<GroupAttributes, 'ingress' | 'egress'>) {
   const ingress = ruleDifference(resolved(desired.ingress, name), current.ingress);
   const egress = ruleDifference(resolved(desired.egress, name), current.egress);
-  const opts = { abortSignal: ctx.signal };
   // Revoke first: a rule may come back with another description.
-  if (ingress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.remove.map(toPermission) }), opts));
-  if (egress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.remove.map(toPermission) }), opts));
-  if (ingress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.add.map(toPermission) }), opts);
-  if (egress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.add.map(toPermission) }), opts);
+  if (ingress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.remove.map(toPermission) })));
+  if (egress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.remove.map(toPermission) })));
+  if (ingress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.add.map(toPermission) }));
+  if (egress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.add.map(toPermission) }));
 }
 
 /** The group's own name may appear as a source in its rules: give it its id once it has one. */
@@ -74,11 +73,11 @@ function withSelf(desired: GroupAttributes, groupId: string): GroupAttributes {
 export const securityGroupProvider: Provider<'securityGroup'> = {
   kind: 'securityGroup',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.SecurityGroups ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })));
     const group = out?.SecurityGroups?.[0];
     return group ? toObserved(group) : undefined;
   },
@@ -87,7 +86,6 @@ export const securityGroupProvider: Provider<'securityGroup'> = {
     const vpcId = need(wanted.vpcId, `the VPC of ${name}`);
     const out = await ctx.ec2.send(
       new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: wanted.groupName, Description: wanted.description, TagSpecifications: tagSpecifications(['security-group'], wanted.tags) }),
-      { abortSignal: ctx.signal },
     );
     const id = out.GroupId!;
     const desired = withSelf(wanted, id);
@@ -103,7 +101,7 @@ export const securityGroupProvider: Provider<'securityGroup'> = {
   },
   async delete(ctx, current) {
     // Right after the instance or interface using it goes, AWS may still say it is in use.
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteSecurityGroupCommand({ GroupId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteSecurityGroupCommand({ GroupId: current.id }))));
     await waitUntilGone(ctx, current.id, () => securityGroupProvider.read(ctx, current.id));
   },
 };

@@ -9,11 +9,11 @@ const toObserved = (s: Subnet, tags?: Tags) =>
 export const subnetProvider: Provider<'subnet'> = {
   kind: 'subnet',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeSubnetsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeSubnetsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.Subnets ?? []).map((s) => toObserved(s));
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] })));
     const subnet = out?.Subnets?.[0];
     return subnet ? toObserved(subnet) : undefined;
   },
@@ -26,7 +26,6 @@ export const subnetProvider: Provider<'subnet'> = {
         AvailabilityZone: desired.availabilityZone,
         TagSpecifications: tagSpecifications(['subnet'], desired.tags),
       }),
-      { abortSignal: ctx.signal },
     );
     return toObserved(out.Subnet!, desired.tags);
   },
@@ -35,7 +34,7 @@ export const subnetProvider: Provider<'subnet'> = {
     return observed('subnet', current.id, { ...(current.attributes as Attributes<'subnet'>), tags: desired.tags });
   },
   async delete(ctx, current) {
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteSubnetCommand({ SubnetId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteSubnetCommand({ SubnetId: current.id }))));
     await waitUntilGone(ctx, current.id, () => subnetProvider.read(ctx, current.id));
   },
 };

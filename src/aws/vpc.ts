@@ -8,17 +8,17 @@ const toObserved = (v: Vpc) => observed('vpc', v.VpcId!, { cidr: v.CidrBlock ?? 
 export const vpcProvider: Provider<'vpc'> = {
   kind: 'vpc',
   async list(ctx) {
-    const out = await ctx.ec2.send(new DescribeVpcsCommand({ Filters: stackFilters(ctx.stack) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new DescribeVpcsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.Vpcs ?? []).map(toObserved);
   },
   async read(ctx, id) {
-    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }), { abortSignal: ctx.signal }));
+    const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVpcsCommand({ VpcIds: [id] })));
     const vpc = out?.Vpcs?.[0];
     return vpc ? toObserved(vpc) : undefined;
   },
   diff: diffWith('vpc'),
   async create(ctx, _name, desired: Attributes<'vpc'>) {
-    const out = await ctx.ec2.send(new CreateVpcCommand({ CidrBlock: desired.cidr, TagSpecifications: tagSpecifications(['vpc'], desired.tags) }), { abortSignal: ctx.signal });
+    const out = await ctx.ec2.send(new CreateVpcCommand({ CidrBlock: desired.cidr, TagSpecifications: tagSpecifications(['vpc'], desired.tags) }));
     return toObserved({ ...out.Vpc!, Tags: out.Vpc?.Tags?.length ? out.Vpc.Tags : tagSpecifications(['vpc'], desired.tags)[0]!.Tags });
   },
   async update(ctx, current, desired, previousTags) {
@@ -26,7 +26,7 @@ export const vpcProvider: Provider<'vpc'> = {
     return observed('vpc', current.id, { ...(current.attributes as Attributes<'vpc'>), tags: desired.tags });
   },
   async delete(ctx, current) {
-    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteVpcCommand({ VpcId: current.id }), { abortSignal: ctx.signal })));
+    await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteVpcCommand({ VpcId: current.id }))));
     await waitUntilGone(ctx, current.id, () => vpcProvider.read(ctx, current.id));
   },
 };
