@@ -250,7 +250,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     const entry: NetworkAcl = { name };
     const aclSubnets = (acl.Associations ?? []).map((a) => a.SubnetId && subnetName.get(a.SubnetId)).filter((n): n is string => !!n);
     if (aclSubnets.length) entry.subnets = aclSubnets;
-    const rules = sortBy(acl.Entries ?? [], (e) => e.RuleNumber ?? 0).filter((e) => e.RuleNumber !== 32767);
+    const rules = sortBy(acl.Entries ?? [], (e) => e.RuleNumber ?? 0).filter((e) => (e.RuleNumber ?? 0) <= 32766); // 32767 and up: the implicit final deny rules
     const aclRule = (e: (typeof rules)[number]) => {
       const protocol = protocolName(e.Protocol);
       const rule: { rule: number; action: 'allow' | 'deny'; protocol: Protocol; port?: number | string } = {
@@ -282,10 +282,10 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   const eniName = new Map<string, string>();
   const blueprintEnis: NetworkInterface[] = [];
   for (const eni of standalone) {
-    const name = names.claim(eni.TagSet, eni.NetworkInterfaceId!);
-    eniName.set(eni.NetworkInterfaceId!, name);
     const subnet = subnetName.get(eni.SubnetId!);
     if (!subnet) continue;
+    const name = names.claim(eni.TagSet, eni.NetworkInterfaceId!);
+    eniName.set(eni.NetworkInterfaceId!, name);
     const entry: NetworkInterface = { name, subnet };
     if (eni.PrivateIpAddress) entry.privateIp = eni.PrivateIpAddress;
     const sgs = (eni.Groups ?? []).map((g) => groupName.get(g.GroupId!)).filter((n): n is string => !!n);
