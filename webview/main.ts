@@ -9,6 +9,7 @@ import { statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatu
 import { css } from './styles';
 import { renderMermaid, themeKind } from './render';
 import { exportPng, exportSvg } from './export';
+import { awsIcons } from './aws-icons.generated';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -247,7 +248,41 @@ function decorate(svg: SVGSVGElement, nodes: DiagramNodeInfo[]): void {
     if (info.status) g.setAttribute('data-status', info.status);
     if (info.awsId) g.setAttribute('data-aws-id', info.awsId);
     if (info.name === selected) g.classList.add('selected');
+    addIcon(g, info);
   }
+}
+
+const svgNs = 'http://www.w3.org/2000/svg';
+
+/** An AWS architecture icon as a badge on the node's top-left corner (no effect on the layout), on
+ * a light chip: the icons are drawn for white backgrounds. */
+function addIcon(g: SVGGElement, info: DiagramNodeInfo): void {
+  const href = awsIcons[info.kind];
+  if (!href) return;
+  const container = g.classList.contains('cluster');
+  const shape = container ? g.querySelector<SVGGraphicsElement>(':scope > rect') : g;
+  if (!shape) return;
+  const box = shape.getBBox();
+  const size = container ? 18 : 22;
+  const x = container ? box.x + 4 : box.x - size * 0.6;
+  const y = container ? box.y + 3 : box.y - size * 0.45;
+  if (container) {
+    // Only where the subgraph's title leaves the corner free.
+    const title = g.querySelector<SVGGraphicsElement>('.cluster-label');
+    if (title) {
+      const t = title.getBBox();
+      const matrix = title.transform.baseVal.consolidate()?.matrix;
+      if ((matrix?.e ?? 0) + t.x < x + size + 4) return;
+    }
+  }
+  const chip = document.createElementNS(svgNs, 'rect');
+  for (const [k, v] of Object.entries({ x: x - 2, y: y - 2, width: size + 4, height: size + 4, rx: 4, class: 'aws-icon-chip' })) chip.setAttribute(k, String(v));
+  // !important: mermaid's classDef rules style every direct child of a node.
+  chip.setAttribute('style', 'fill:#ffffff !important;fill-opacity:0.92 !important;stroke:#8886 !important;stroke-width:0.5px !important;stroke-dasharray:0 !important');
+  const image = document.createElementNS(svgNs, 'image');
+  for (const [k, v] of Object.entries({ href, x, y, width: size, height: size, class: 'aws-icon' })) image.setAttribute(k, String(v));
+  image.setAttribute('aria-hidden', 'true');
+  g.append(chip, image);
 }
 
 const statusClass = statusClassNames;
@@ -272,7 +307,7 @@ function restyle(changes: Extract<HostToWebview, { type: 'status' }>['changes'])
     g.classList.add(statusClass[change.status]);
     g.setAttribute('data-status', change.status);
     // mermaid writes classDef styles inline on the shapes: rewrite them there.
-    for (const shape of g.querySelectorAll<SVGElement>(':scope > rect, :scope > path, :scope > polygon, :scope > circle, :scope > ellipse, :scope > g > path')) {
+    for (const shape of g.querySelectorAll<SVGElement>(':scope > rect:not(.aws-icon-chip), :scope > path, :scope > polygon, :scope > circle, :scope > ellipse, :scope > g > path')) {
       if (shape.getAttribute('style')) shape.setAttribute('style', inlineStyle(change.status));
     }
     if (change.awsId) g.setAttribute('data-aws-id', change.awsId);

@@ -56,6 +56,8 @@ export interface DiagramOptions {
   /** Subnets drawn in full even when collapsing. */
   expand?: readonly string[];
   direction?: 'TB' | 'LR';
+  /** An emoji before each component's name (default), or none (the webview draws AWS icons). */
+  icons?: 'emoji' | 'none';
 }
 
 export interface Diagram {
@@ -292,8 +294,9 @@ class DiagramWriter {
     this.out.push(`flowchart ${dir}`);
 
     // Outside the cloud.
-    this.node(YOUR_PC, 'pc', 'round', label(`${kindIcon.pc} ${t('Your PC')}`), { title: t('your PC'), classes: ['outside'] });
-    this.node(INTERNET, 'internet', 'cloud', label(`${kindIcon.internet} ${t('Internet')}`), { title: t('the internet'), classes: ['outside'] });
+    const emoji = (kind: DiagramNodeKind) => (this.options.icons === 'none' ? '' : `${kindIcon[kind]} `);
+    this.node(YOUR_PC, 'pc', 'round', label(`${emoji('pc')}${t('Your PC')}`), { title: t('your PC'), classes: ['outside'] });
+    this.node(INTERNET, 'internet', 'cloud', label(`${emoji('internet')}${t('Internet')}`), { title: t('the internet'), classes: ['outside'] });
 
     // Region ▸ (key pairs, Elastic IPs) and VPC ▸ (gateway, route tables, ACLs, security groups, zones).
     const regionId = `region_${hash(bp.region)}`;
@@ -421,7 +424,7 @@ class DiagramWriter {
 
   private component(c: Component, shape: Shape, lines: (string | undefined)[], extra: { label: string; value: string }[] = [], rules?: string[]): void {
     const r = this.resolve(c.name);
-    const icon = kindIcon[c.kind] ?? '';
+    const icon = this.options.icons === 'none' ? '' : (kindIcon[c.kind] ?? '');
     this.node(c.name, c.kind, shape, label(`${icon} ${c.name}`.trim(), kindWord(c.kind), ...lines, this.statusLine(r)), {
       title: kindWord(c.kind),
       status: r.status,
@@ -630,7 +633,7 @@ class DiagramWriter {
   private group(key: string, members: Component[], title: string): void {
     const id = `group_${key}`;
     const worst = (['failed', 'in-progress', 'drifted', 'planned', 'created'] as ComponentStatus[]).find((s) => members.some((m) => this.resolve(m.name).status === s)) ?? 'planned';
-    this.out.push(this.indent() + shaped(id, 'subroutine', label(`${kindIcon.group} ${title}`, this.statusCounts(members.map((m) => m.name)))));
+    this.out.push(this.indent() + shaped(id, 'subroutine', label(`${this.options.icons === 'none' ? '' : `${kindIcon.group} `}${title}`, this.statusCounts(members.map((m) => m.name)))));
     this.record(id, '', 'group', { title, status: worst, members: members.map((m) => m.name), details: [] });
     for (const m of members) this.groupOf.set(m.name, id);
   }

@@ -55,6 +55,10 @@ test('the tutorial renders with every component named, statuses on the nodes, an
     const statuses = await p.page.$$eval('#diagram [data-component]', (els) => els.map((e) => [e.getAttribute('data-component'), e.getAttribute('data-status')]));
     assert.equal(statuses.length, components(tutorial).length);
     assert.ok(statuses.every(([, s]) => s === 'planned'));
+    // AWS architecture icons (inline data: images; the CSP allows nothing else) on every component.
+    const icons = await p.page.$$eval('#diagram [data-component] image.aws-icon', (els) => els.map((e) => e.getAttribute('href') ?? ''));
+    assert.ok(icons.length >= components(tutorial).length - 2, `${icons.length} icons`);
+    assert.ok(icons.every((h) => h.startsWith('data:image/svg+xml;base64,')));
     await savePng(p, 'live-planned');
     await assertClean(p, 'tutorial');
   } finally {

@@ -38,6 +38,8 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
     ...(step ? { only: new Set(step.names), added: new Set(step.added) } : {}),
     ...(input.expand ? { expand: input.expand } : {}),
     ...(input.collapse ? { collapse: input.collapse } : {}),
+    // The webview draws AWS icons on the nodes instead of the emoji the plain text carries.
+    icons: 'none',
   });
   return {
     type: 'diagram',
