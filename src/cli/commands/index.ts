@@ -5,6 +5,9 @@ import { ssh } from './ssh';
 import { reach } from './reach';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { plan } from './plan';
+import { apply } from './apply';
+import { destroy } from './destroy';
 import { diagram } from './diagram';
 
-export const commands: CliCommand[] = [validate, exportCommand, importCommand, ssh, reach, diagram];
+export const commands: CliCommand[] = [validate, plan, apply, destroy, exportCommand, importCommand, ssh, reach, diagram];
