@@ -9,7 +9,8 @@ export function registerCommands(ctx: CommandContext, table: readonly CommandEnt
       try {
         return await entry.run(ctx, ...args);
       } catch (error) {
-        await reportError(ctx.log, error, titleOf(entry.id));
+        // Not awaited: the notification stays until the user closes it, the command is over now.
+        void reportError(ctx.log, error, titleOf(entry.id));
         return undefined;
       }
     }),

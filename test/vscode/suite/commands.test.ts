@@ -19,4 +19,18 @@ suite('Commands', () => {
     assert.ok(api.activationMs < 50, `activate() took ${api.activationMs.toFixed(1)} ms`);
     assert.deepEqual(api.heavyModulesAtActivation, []);
   });
+
+  test('Use Local Sandbox Endpoint and Select AWS Profile change the settings the engine uses', async () => {
+    const config = () => vscode.workspace.getConfiguration('ec2Blueprint');
+    const before = { endpoint: config().inspect('endpoint')?.globalValue, profile: config().inspect('profile')?.globalValue };
+    try {
+      await vscode.commands.executeCommand('ec2Blueprint.useSandboxEndpoint', 'http://127.0.0.1:4566');
+      assert.equal(config().get('endpoint'), 'http://127.0.0.1:4566');
+      await vscode.commands.executeCommand('ec2Blueprint.selectProfile', 'dev');
+      assert.equal(config().get('profile'), 'dev');
+    } finally {
+      await config().update('endpoint', before.endpoint, vscode.ConfigurationTarget.Global);
+      await config().update('profile', before.profile, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

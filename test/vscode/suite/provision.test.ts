@@ -18,6 +18,8 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { RunResult } from '../../../src/core/engine-api';
+import type { Plan } from '../../../src/core/plan';
+import type { PowerResult } from '../../../src/aws/instance-power';
 import { codeLensTitles, extensionApi, waitFor, workspaceBlueprint } from './helpers';
 
 const STACK = 'wp-atsushi';
@@ -89,6 +91,15 @@ suite('Provisioning against the emulator', function () {
     ec2?.destroy();
   });
 
+  test('Plan opens a readable plan: nine components to create', async () => {
+    const plan = await vscode.commands.executeCommand<Plan | undefined>('ec2Blueprint.plan', uri);
+    assert.ok(plan, 'Plan returned nothing: the command failed (see the EC2 Blueprint log)');
+    assert.equal(plan.summary.create, 9);
+    const shown = await waitFor('the plan document', () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Plan for tutorial.blueprint.yaml')));
+    assert.match(shown.getText(), /\| seg-g_wp_Atsushi \| securityGroup \| create \|/);
+    assert.match(shown.getText(), /9 to create, 0 to update/);
+  });
+
   test('Apply Component… for the security group creates the VPC and the group and shows their ids', async () => {
     const api = await extensionApi();
     await vscode.window.showTextDocument(uri);
@@ -133,6 +144,15 @@ suite('Provisioning against the emulator', function () {
       assert.equal(during[kind]!.length, 1, `one ${kind} after Apply All`);
     }
     assert.ok(fs.existsSync(path.join(keyDir, 'key-wp-RHEL.pem')), 'the private key was downloaded to the key directory');
+
+    // The tutorial's reason for an Elastic IP: the address survives a stop and start.
+    const stopped = await vscode.commands.executeCommand<PowerResult | undefined>('ec2Blueprint.stopInstance', uri, 'ec2-wp-RHEL8');
+    assert.equal(stopped?.state, 'stopped');
+    const started = await vscode.commands.executeCommand<PowerResult | undefined>('ec2Blueprint.startInstance', uri, 'ec2-wp-RHEL8');
+    assert.equal(started?.state, 'running');
+    const eip = (await ec2.send(new DescribeAddressesCommand({ Filters: stackFilter }))).Addresses?.[0]?.PublicIp;
+    assert.ok(eip, 'the Elastic IP exists');
+    assert.equal(started?.publicIp, eip, 'after a stop and start the instance still answers on its Elastic IP');
 
     const destroyed = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.destroy', uri, { confirmed: true });
     assert.ok(destroyed?.ok, `destroy failed: ${JSON.stringify(destroyed?.failures)}`);
