@@ -5,9 +5,29 @@ import type { EngineApi } from './core/engine-api';
 let loaded: EngineApi | undefined;
 
 export function loadEngine(): EngineApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= (require('./engine.js') as { engine: EngineApi }).engine;
+  loaded ??= (engineModule() as { engine: EngineApi }).engine;
   return loaded;
+}
+
+type L10nContents = Record<string, string>;
+let l10nContents: L10nContents | undefined;
+type EngineModule = { configureL10n?: (c: { contents: L10nContents }) => void };
+let engineModuleLoaded: EngineModule | undefined;
+
+function engineModule(): unknown {
+  if (!engineModuleLoaded) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    engineModuleLoaded = require('./engine.js') as EngineModule;
+    if (l10nContents) engineModuleLoaded.configureL10n?.({ contents: l10nContents });
+  }
+  return engineModuleLoaded;
+}
+
+/** The engine bundle has its own copy of @vscode/l10n: its messages (AWS errors, waits, plan
+ * reasons) follow the front end's language once the front end hands its strings over here. */
+export function setEngineL10n(contents: L10nContents | undefined): void {
+  l10nContents = contents;
+  if (contents) engineModuleLoaded?.configureL10n?.({ contents });
 }
 
 /** Named exports of the engine bundle besides `engine` (optional: an older bundle may lack one). */
@@ -22,6 +42,5 @@ export interface EngineExports {
 
 /** The engine bundle's other named exports, loaded the same way as the engine. */
 export function loadEngineExports(): EngineExports {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./engine.js') as EngineExports;
+  return engineModule() as EngineExports;
 }

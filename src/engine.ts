@@ -442,6 +442,9 @@ async function refresh(input: BlueprintInput, options: EngineOptions): Promise<S
 
 export const engine: EngineApi = { plan, apply, destroy, refresh };
 
+// This bundle has its own copy of @vscode/l10n: front ends hand it their language (engine-loader.ts).
+export { config as configureL10n } from '@vscode/l10n';
+
 // Stop/Start Instance in VS Code (the Elastic IP survives a stop/start).
 export { stopInstance, startInstance } from './aws/instance-power';
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { config as configureL10n } from '@vscode/l10n';
 import type { EngineEvent } from '../core/events';
 import type { Plan } from '../core/plan';
-import { loadEngine, loadEngineExports } from '../engine-loader';
+import { loadEngine, loadEngineExports, setEngineL10n } from '../engine-loader';
 import { ValidationCache, isBlueprintPath } from './blueprint-files';
 import { BlueprintCodeLens } from './codelens';
 import { commandTable } from './commands';
@@ -44,7 +44,10 @@ const blueprintSelector: vscode.DocumentSelector = [
 export function activate(extension: vscode.ExtensionContext): BlueprintExtensionApi {
   const started = performance.now();
   // Core messages (reach, SSH, …) use @vscode/l10n; give it VS Code's bundle for the display language.
-  if (vscode.l10n.bundle) configureL10n({ contents: vscode.l10n.bundle });
+  if (vscode.l10n.bundle) {
+    configureL10n({ contents: vscode.l10n.bundle });
+    setEngineL10n(vscode.l10n.bundle);
+  }
   const log = vscode.window.createOutputChannel('EC2 Blueprint', { log: true });
   const events = new vscode.EventEmitter<EngineEvent>();
   const validation = new ValidationCache();

@@ -20,7 +20,9 @@ export function parallelismOf(value: unknown): void {
 
 export const apply: CliCommand = {
   name: 'apply',
-  summary: t('create or update what the blueprint declares (--only NAME: one component and what it needs)'),
+  get summary() {
+    return t('create or update what the blueprint declares (--only NAME: one component and what it needs)');
+  },
   usage: 'apply FILE [--only NAME] [--parallelism N] [--json]',
   options: { only: { type: 'string' } },
   positionals: { min: 1, max: 1 },

@@ -11,7 +11,9 @@ import { parallelismOf, runJson } from './apply';
 
 export const destroy: CliCommand = {
   name: 'destroy',
-  summary: t('delete everything the blueprint created (asks first; --yes to skip)'),
+  get summary() {
+    return t('delete everything the blueprint created (asks first; --yes to skip)');
+  },
   usage: 'destroy FILE [--yes] [--json]',
   options: { yes: { type: 'boolean', short: 'y' } },
   positionals: { min: 1, max: 1 },

@@ -14,7 +14,9 @@ import type { Blueprint } from '../../core/schema';
 
 export const diagram: CliCommand = {
   name: 'diagram',
-  summary: t('print the mermaid source of the architecture diagram (with live status when a state file exists)'),
+  get summary() {
+    return t('print the mermaid source of the architecture diagram (with live status when a state file exists)');
+  },
   usage: 'diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json]',
   options: {
     paths: { type: 'boolean' },

@@ -13,7 +13,9 @@ import { statePathFor, type StateFile } from '../../core/state';
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: t('print an equivalent CloudFormation template'),
+  get summary() {
+    return t('print an equivalent CloudFormation template');
+  },
   usage: 'export FILE --format cloudformation [--output-format yaml|json]',
   options: {
     format: { type: 'string' },

@@ -14,7 +14,9 @@ import { writeStateFile } from '../../core/state-file';
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: t('write a blueprint of an existing VPC, with a state file adopting it'),
+  get summary() {
+    return t('write a blueprint of an existing VPC, with a state file adopting it');
+  },
   usage: 'import --vpc-id ID --out FILE [--force] [--region R]',
   options: {
     'vpc-id': { type: 'string' },

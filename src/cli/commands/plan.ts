@@ -49,7 +49,9 @@ export function progressPrinter(io: CliIo): (event: EngineEvent) => void {
 
 export const plan: CliCommand = {
   name: 'plan',
-  summary: t('show what apply would create, change or delete'),
+  get summary() {
+    return t('show what apply would create, change or delete');
+  },
   usage: 'plan FILE [--only NAME] [--json]',
   options: { only: { type: 'string' } },
   positionals: { min: 1, max: 1 },

@@ -15,7 +15,9 @@ import { loadEngineExports } from '../../engine-loader';
 
 export const reach: CliCommand = {
   name: 'reach',
-  summary: t('can the internet reach the instance (or the instance the internet), by which hops, and why not'),
+  get summary() {
+    return t('can the internet reach the instance (or the instance the internet), by which hops, and why not');
+  },
   usage: 'reach FILE [--to INSTANCE] [--port N] [--protocol tcp|udp|icmp] [--from CIDR] [--direction inbound|outbound] [--live] [--json]',
   options: {
     to: { type: 'string' },

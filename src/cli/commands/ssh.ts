@@ -17,7 +17,9 @@ import { loadEngineExports } from '../../engine-loader';
 
 export const ssh: CliCommand = {
   name: 'ssh',
-  summary: t('SSH to an instance (--print: only print the command line)'),
+  get summary() {
+    return t('SSH to an instance (--print: only print the command line)');
+  },
   usage: 'ssh FILE [INSTANCE] [--print] [--no-wait] [--json]',
   options: { print: { type: 'boolean' }, 'no-wait': { type: 'boolean' } },
   positionals: { min: 1, max: 2 },

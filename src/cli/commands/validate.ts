@@ -7,7 +7,9 @@ import { hasErrors } from '../../core/diagnostics';
 
 export const validate: CliCommand = {
   name: 'validate',
-  summary: t('check a blueprint without calling AWS'),
+  get summary() {
+    return t('check a blueprint without calling AWS');
+  },
   usage: 'validate FILE [--json]',
   positionals: { min: 1, max: 1 },
   async run([file], values, io) {
