@@ -299,11 +299,15 @@ test('the tutorial, played from the command palette in a real VS Code with the p
     await screenshot('diagram-planned');
   });
 
-  for (const create of createSteps) {
+  for (const [index, create] of createSteps.entries()) {
     await step(create.command, async () => {
       await palette(create.command);
       await answerQuickPick(create.name);
       await waitForStatus(create.name, 'created');
+      // One component at a time: what came before stays created, nothing later is created early.
+      const now = await statuses();
+      const expected = Object.fromEntries(createSteps.map((c, i) => [c.name, i <= index ? 'created' : 'planned']));
+      assert.deepEqual(Object.fromEntries(createSteps.map((c) => [c.name, now[c.name]])), expected, `the diagram's statuses after ${create.command}`);
       await screenshot(create.slug);
     });
   }
