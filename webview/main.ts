@@ -244,7 +244,13 @@ function decorate(svg: SVGSVGElement, nodes: DiagramNodeInfo[]): void {
     if (!info) continue;
     g.setAttribute('data-node-id', info.id);
     g.setAttribute('data-kind', info.kind);
-    if (info.name) g.setAttribute('data-component', info.name);
+    if (info.name) {
+      g.setAttribute('data-component', info.name);
+      // Reachable from the keyboard: Tab to a component, Enter to open it.
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      g.setAttribute('aria-label', `${info.name}, ${info.title}${info.status ? `, ${statusWord[info.status]}` : ''}${info.awsId ? `, ${info.awsId}` : ''}`);
+    }
     if (info.status) g.setAttribute('data-status', info.status);
     if (info.awsId) g.setAttribute('data-aws-id', info.awsId);
     if (info.name === selected) g.classList.add('selected');
@@ -324,6 +330,12 @@ function restyle(changes: Extract<HostToWebview, { type: 'status' }>['changes'])
 }
 
 // ---- details and reveal -------------------------------------------------------------------------
+
+diagram.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' && event.key !== ' ') return;
+  event.preventDefault();
+  (event.target as Element).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+});
 
 diagram.addEventListener('click', (event) => {
   const g = (event.target as Element).closest?.('[data-node-id]');

@@ -165,6 +165,9 @@ test('the toolbar posts typed messages: commands, path toggles, steps, exports',
     await p.page.click('#apply');
     await p.page.click('#plan');
     await p.page.click('#path-inbound');
+    await p.page.evaluate(`(() => { const s = document.getElementById('step'); s.value = '3'; s.dispatchEvent(new Event('change')); })()`);
+    await p.page.focus('[data-component="ec2-wp-RHEL8"]');
+    await p.page.keyboard.press('Enter');
     await p.page.click('#export-svg');
     await p.page.click('#export-png');
     await waitFor(p.page, `window.__posted.filter((m) => m.type === 'exported').length >= 2`, 10_000);
@@ -172,6 +175,8 @@ test('the toolbar posts typed messages: commands, path toggles, steps, exports',
     assert.ok(posted.some((m) => m.type === 'command' && m.command === 'apply'));
     assert.ok(posted.some((m) => m.type === 'command' && m.command === 'plan'));
     assert.ok(posted.some((m) => m.type === 'paths' && m.paths.inbound && !m.paths.reply));
+    assert.ok(posted.some((m) => m.type === 'step' && m.step === 3), 'the step control posts the step');
+    assert.ok(posted.some((m) => m.type === 'reveal' && m.name === 'ec2-wp-RHEL8'), 'Enter on a focused component reveals it');
     const svg = posted.find((m) => m.type === 'exported' && m.format === 'svg');
     const png = posted.find((m) => m.type === 'exported' && m.format === 'png');
     assert.ok(svg && svg.type === 'exported' && svg.data.startsWith('<svg') && svg.data.includes('ec2-wp-RHEL8'));
