@@ -134,6 +134,14 @@ suite('Provisioning against the emulator', function () {
     assert.match(String(row('ec2-wp-RHEL8')?.description), /not created/);
     assert.equal((row('vpc-Atsushi')?.iconPath as vscode.ThemeIcon).id, 'pass-filled');
     assert.deepEqual(items.map((r) => r.label), ['vpc-Atsushi', 'public-subnet-1a-Atsushi', 'igw-Atsushi', 'rtb-public-Atsushi', 'seg-g_wp_Atsushi', 'eni-wp-Atsushi', 'eip-Atsushi', 'key-wp-RHEL', 'ec2-wp-RHEL8'].filter((n) => items.some((r) => r.label === n)), 'dependency order');
+    // The context menu: copy the id, reveal the resource's lines in the YAML.
+    const groupNode = row('seg-g_wp_Atsushi')?.command?.arguments?.[0];
+    assert.equal(await vscode.commands.executeCommand('ec2Blueprint.copyId', groupNode), groupId);
+    assert.equal(await vscode.env.clipboard.readText(), groupId);
+    await vscode.commands.executeCommand('ec2Blueprint.revealInYaml', row('eni-wp-Atsushi')?.command?.arguments?.[0]);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.getText(editor.selection), 'eni-wp-Atsushi');
+    assert.equal(editor?.selection.start.line, lineOf(/- name: eni-wp-Atsushi/) - 1);
   });
 
   test('Apply All then Destroy leave the emulator empty of the stack', async () => {
