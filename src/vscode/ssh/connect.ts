@@ -59,17 +59,14 @@ export async function resolveSsh(ctx: CommandContext, arg: unknown, nameArg: unk
   if (result.ok) return { bp, state, target: result.target };
   const { problem } = result;
   const instance = name ?? names[0];
-  // Offer the next step where there is one.
-  if (instance && (problem.code === 'not-created' || problem.code === 'address-unknown' || problem.code === 'terminated')) {
-    const create = vscode.l10n.t('Apply');
-    if ((await vscode.window.showErrorMessage(problem.message, create)) === create) await vscode.commands.executeCommand('ec2Blueprint.applyComponent', bp.uri, instance);
+  // Offer the next step where there is one; the command ends now, not when the toast is clicked.
+  const offer = (button: string, command: string) => {
+    ctx.log.warn(problem.message);
+    void vscode.window.showErrorMessage(problem.message, button).then((choice) => (choice === button ? vscode.commands.executeCommand(command, bp.uri, instance) : undefined));
     return undefined;
-  }
-  if (instance && problem.code === 'stopped') {
-    const start = vscode.l10n.t('Start Instance');
-    if ((await vscode.window.showErrorMessage(problem.message, start)) === start) await vscode.commands.executeCommand('ec2Blueprint.startInstance', bp.uri, instance);
-    return undefined;
-  }
+  };
+  if (instance && (problem.code === 'not-created' || problem.code === 'address-unknown' || problem.code === 'terminated')) return offer(vscode.l10n.t('Apply'), 'ec2Blueprint.applyComponent');
+  if (instance && problem.code === 'stopped') return offer(vscode.l10n.t('Start Instance'), 'ec2Blueprint.startInstance');
   throw new BlueprintError(problem.code === 'unknown-instance' ? 'usage' : 'not-found', problem.message);
 }
 

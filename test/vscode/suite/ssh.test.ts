@@ -32,7 +32,7 @@ suite('SSH to Instance', function () {
   let sshd: Sshd | undefined;
   let elasticIp: string;
   let instanceId: string;
-  let expectedArgs: string[];
+  let expectedArgs: string[] | undefined;
 
   suiteSetup(async () => {
     await extensionApi();
@@ -47,9 +47,13 @@ suite('SSH to Instance', function () {
     await config.update('keyDirectory', keyDir, vscode.ConfigurationTarget.Global);
     // Keeps the test away from the real ~/.ssh/config.
     await config.update('sshConfigFile', sshConfig, vscode.ConfigurationTarget.Global);
+  });
 
-    const applied = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyAll', uri);
-    assert.ok(applied?.ok, `apply all failed: ${JSON.stringify(applied?.failures)}`);
+  /** Apply All once, and what the terminal should then run. */
+  async function applied(): Promise<void> {
+    if (expectedArgs) return;
+    const result = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyAll', uri);
+    assert.ok(result?.ok, `apply all failed: ${JSON.stringify(result?.failures)}`);
     const { Addresses: addresses = [] } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:Name', Values: ['eip-Atsushi'] }] }));
     elasticIp = addresses[0]!.PublicIp!;
     const { Reservations: reservations = [] } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [INSTANCE] }] }));
@@ -69,7 +73,7 @@ suite('SSH to Instance', function () {
       '22',
       `ec2-user@${elasticIp}`,
     ];
-  });
+  }
 
   suiteTeardown(async () => {
     // Each step on its own, so one failing cannot leave the others undone.
@@ -94,25 +98,36 @@ suite('SSH to Instance', function () {
     ec2?.destroy();
   });
 
+  test('before the instance exists: says so (offering Apply), opens no terminal, and returns at once', async () => {
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand('ec2Blueprint.sshToInstance', uri, INSTANCE);
+    assert.equal(result, undefined);
+    assert.ok(Date.now() - started < 5000, 'the command does not wait for the notification to be clicked');
+    assert.equal(vscode.window.terminals.filter((t) => t.name === INSTANCE).length, 0);
+  });
+
   test('opens a terminal named after the instance that runs ssh and logs in on the Elastic IP', async () => {
+    await applied();
     sshd = await startSshd({ address: elasticIp, port: 22, user: 'ec2-user', privateKeyFile: path.join(keyDir, 'key-wp-RHEL.pem') });
     await vscode.commands.executeCommand('ec2Blueprint.sshToInstance', uri, INSTANCE);
     const terminal = await waitFor('a terminal named ' + INSTANCE, () => vscode.window.terminals.find((t) => t.name === INSTANCE));
     const options = terminal.creationOptions as vscode.TerminalOptions;
     assert.equal(path.basename(options.shellPath ?? '').replace(/\.exe$/i, ''), 'ssh', `shellPath ${options.shellPath}`);
     assert.ok(path.isAbsolute(options.shellPath!), 'the ssh found on PATH, by its full path');
-    assert.deepEqual(options.shellArgs, expectedArgs);
+    assert.deepEqual(options.shellArgs, expectedArgs!);
     // The terminal's ssh really logged in: sshd says so.
     await waitFor('sshd to accept the terminal\'s login', () => (/Accepted publickey for ec2-user/.test(sshd!.log()) ? true : undefined), 20_000);
     assert.equal(terminal.exitStatus, undefined, 'the session is still open');
   });
 
   test('Copy SSH Command gives the same command line, quoted for the terminal\'s shell', async () => {
+    await applied();
     const command = await vscode.commands.executeCommand<string | undefined>('ec2Blueprint.copySshCommand', uri, INSTANCE);
-    assert.equal(command, formatCommandLine(['ssh', ...expectedArgs], shellFor(process.platform, vscode.env.shell)));
+    assert.equal(command, formatCommandLine(['ssh', ...expectedArgs!], shellFor(process.platform, vscode.env.shell)));
   });
 
   test('Add to SSH Config writes the managed Host block once, and leaves the rest of the file alone', async () => {
+    await applied();
     const mine = '# my own settings\nHost bastion\n    HostName 203.0.113.9\n';
     fs.writeFileSync(sshConfig, mine, { mode: 0o600 });
     const alias = await vscode.commands.executeCommand<string | undefined>('ec2Blueprint.addToSshConfig', uri, INSTANCE);
