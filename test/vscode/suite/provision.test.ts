@@ -16,9 +16,11 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import type { RunResult } from '../../../src/core/engine-api';
 import type { Plan } from '../../../src/core/plan';
+import type { StateFile } from '../../../src/core/state';
 import type { PowerResult } from '../../../src/aws/instance-power';
 import { codeLensTitles, extensionApi, waitFor, workspaceBlueprint } from './helpers';
 
@@ -142,6 +144,29 @@ suite('Provisioning against the emulator', function () {
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.getText(editor.selection), 'eni-wp-Atsushi');
     assert.equal(editor?.selection.start.line, lineOf(/- name: eni-wp-Atsushi/) - 1);
+  });
+
+  test('a rule removed in the console shows as drift after Refresh, with an "Update" lens that puts it back', async () => {
+    const groupId = (await whatExists(ec2)).securityGroup![0]!;
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    const state = await vscode.commands.executeCommand<StateFile | undefined>('ec2Blueprint.refresh', uri);
+    assert.ok(state?.resources['seg-g_wp_Atsushi']?.drift?.length, `no drift recorded: ${JSON.stringify(state?.resources['seg-g_wp_Atsushi'])}`);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const groupLine = document.getText().split('\n').findIndex((l) => /- name: seg-g_wp_Atsushi/.test(l)) + 1;
+    const lenses = await waitFor('the drifted lens', async () => {
+      const l = (await codeLensTitles(uri)).filter((x) => x.line === groupLine);
+      return l.some((x) => x.title === 'Update') ? l : undefined;
+    });
+    assert.ok(lenses.some((l) => l.title === `${groupId} · drifted`), JSON.stringify(lenses));
+
+    const result = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyComponent', uri, 'seg-g_wp_Atsushi');
+    assert.ok(result?.ok, `apply failed: ${JSON.stringify(result?.failures)}`);
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
+    assert.ok(group?.IpPermissions?.some((p) => p.FromPort === 80), 'the HTTP rule is back');
+    await waitFor('the lens without Update', async () => {
+      const l = (await codeLensTitles(uri)).filter((x) => x.line === groupLine);
+      return l.some((x) => x.title === `${groupId} · created`) && !l.some((x) => x.title === 'Update') ? l : undefined;
+    });
   });
 
   test('Apply All then Destroy leave the emulator empty of the stack', async () => {
