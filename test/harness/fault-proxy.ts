@@ -47,6 +47,8 @@ export interface FaultPlan {
   /** After the Nth forwarded mutating call has been carried out, hold its response and every later
    * call (0 = never). `stalled()` resolves at that moment. */
   stallAfterMutating: number;
+  /** Like `stallAfterMutating`, after the first call of this Action has been carried out. */
+  stallAfterAction?: string;
   /** With `stallAfterMutating`: deliver the Nth call's response, stall only what comes after it. */
   stallDeliversResponse: boolean;
   /** Play AWS's eventual consistency (NotFound right after a create, DependencyViolation right
@@ -471,7 +473,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       return;
     }
 
-    if (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating && !stallState) {
+    const stallHere = (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating) || (plan.stallAfterAction !== undefined && action === plan.stallAfterAction);
+    if (stallHere && !stallState) {
       stallState = { record };
       note(record, 'stalled');
       events.emit('stall', record);
@@ -556,7 +559,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       const waiting = held;
       held = [];
       stallState = undefined;
-      current = { ...current, stallAfterMutating: 0 };
+      current = { ...current, stallAfterMutating: 0, stallAfterAction: undefined };
       for (const h of waiting) h.run();
     },
     async stop() {
