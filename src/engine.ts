@@ -20,7 +20,7 @@ import { desiredOf, type Attributes, type Tags } from './core/resource-model';
 import type { Blueprint } from './core/schema';
 import { emptyState, statePathFor, type StateFile } from './core/state';
 import { acquireStateLock, readStateFile, StateWriter, type StateLock } from './core/state-file';
-import { execute, defaultParallelism } from './core/executor';
+import { execute, defaultParallelism, remainingChain } from './core/executor';
 import { validateBlueprint } from './core/validate';
 import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
@@ -328,7 +328,20 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
     },
   }));
 
-  const outcome = await execute(tasks, { parallelism: options.parallelism ?? defaultParallelism, ...(session.signal ? { signal: session.signal } : {}) });
+  // Images are looked up at once, beside the network: the launch then finds the answer waiting.
+  for (const step of steps) {
+    const spec = step.kind === 'instance' && step.phase === 'apply' ? session.bp.instances?.find((i) => i.name === step.name) : undefined;
+    if (spec) void resolveImage(providerContext(session), spec.image);
+  }
+  // The calls an action usually makes one after another, so the longest chains start first.
+  const callsOf: Record<Kind, number> = { vpc: 1, subnet: 1, internetGateway: 2, routeTable: 3, securityGroup: 2, networkAcl: 4, networkInterface: 1, elasticIp: 2, keyPair: 1, instance: 6 };
+  const stepById = new Map(steps.map((s) => [s.id, s]));
+  const chain = remainingChain(tasks, (id) => (stepById.get(id)!.phase === 'delete' ? 2 : callsOf[stepById.get(id)!.kind]));
+  const outcome = await execute(tasks, {
+    parallelism: options.parallelism ?? defaultParallelism,
+    priority: (id) => chain.get(id) ?? 0,
+    ...(session.signal ? { signal: session.signal } : {}),
+  });
   await writer.flush();
   if (outcome.cancelled && !failures.length) failures.push({ name: '', message: t('Interrupted: nothing new was started, and the state file records what was done.') });
   const ok = outcome.failed.length === 0 && !outcome.cancelled;

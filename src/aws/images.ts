@@ -30,8 +30,24 @@ function resolvedFrom(image: Image): ResolvedImage {
   return { imageId: image.ImageId!, imageName: image.Name, rootDeviceName: image.RootDeviceName ?? '/dev/xvda', creationDate: image.CreationDate };
 }
 
-/** The newest x86_64 HVM image for an alias, or the image an ami-… id names. */
-export async function resolveImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
+const resolved = new WeakMap<object, Map<string, Promise<ResolvedImage>>>();
+
+/** The newest x86_64 HVM image for an alias, or the image an ami-… id names; asked once per client
+ * (apply starts the question early, beside the network, and the launch picks up the answer). */
+export function resolveImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
+  let known = resolved.get(ctx.ec2);
+  if (!known) resolved.set(ctx.ec2, (known = new Map()));
+  let answer = known.get(image);
+  if (!answer) {
+    answer = lookUpImage(ctx, image);
+    known.set(image, answer);
+    // Whoever awaits it sees a failure; an early question nobody awaited must not crash the process.
+    answer.catch(() => undefined);
+  }
+  return answer;
+}
+
+async function lookUpImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
   const alias = imageAliases[image];
   if (!alias) {
     const out = await ctx.ec2.send(new DescribeImagesCommand({ ImageIds: [image] })).catch((error: unknown) => {

@@ -16,6 +16,7 @@ import {
   waitUntilInstanceStatusOk,
   waitUntilInstanceStopped,
   waitUntilInstanceTerminated,
+  type DescribeInstancesCommandOutput,
   type Instance,
   type Volume,
 } from '@aws-sdk/client-ec2';
@@ -148,8 +149,16 @@ export const instanceProvider: Provider<'instance'> = {
     );
     const id = out.Instances![0]!.InstanceId!;
     ctx.progress(t('launched {0}', id));
-    await waitRunning(ctx, id, true);
-    const now = await instanceProvider.read(ctx, id);
+    // The running waiter's last answer already describes the instance: read its volume while the
+    // status checks are awaited, instead of one more round trip after them.
+    ctx.progress(t('waiting for {0} to be running', id));
+    const running = await waitUntilInstanceRunning(waiterOptions(ctx, 900), { InstanceIds: [id] });
+    const seen = (running.reason as DescribeInstancesCommandOutput | undefined)?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
+    ctx.progress(t('waiting for the status checks of {0} (2/2)', id));
+    const [, now] = await Promise.all([
+      waitUntilInstanceStatusOk(waiterOptions(ctx, 1200), { InstanceIds: [id] }),
+      seen ? describe(ctx, [seen]).then((list) => list[0]) : instanceProvider.read(ctx, id),
+    ]);
     if (!now) throw Object.assign(new Error(t('{0} stopped existing right after its launch.', id)), { name: 'InstanceVanished' });
     return withLocal(now, desired, image.imageName);
   },

@@ -26,6 +26,9 @@ export interface ExecuteOptions {
   /** Tasks at once (default 10). */
   parallelism?: number;
   signal?: AbortSignal;
+  /** When more tasks are ready than slots are free, higher first (e.g. the longest chain still
+   * ahead of the task, so the critical path never waits behind short side branches). */
+  priority?(id: string): number;
   onStart?(id: string): void;
   onDone?(id: string): void;
   onFail?(id: string, error: unknown): void;
@@ -47,7 +50,12 @@ export async function execute(tasks: readonly Task[], options: ExecuteOptions = 
   const running = new Set<Promise<void>>();
   let stopped = false;
 
-  const ready = () => [...waiting.values()].filter((t) => t.dependsOn.every((d) => done.has(d)));
+  const order = new Map(tasks.map((t, i) => [t.id, i]));
+  const rank = new Map(tasks.map((t) => [t.id, options.priority?.(t.id) ?? 0]));
+  const ready = () =>
+    [...waiting.values()]
+      .filter((t) => t.dependsOn.every((d) => done.has(d)))
+      .sort((a, b) => rank.get(b.id)! - rank.get(a.id)! || order.get(a.id)! - order.get(b.id)!);
 
   return new Promise<ExecutionOutcome>((resolve) => {
     const pump = () => {
@@ -82,6 +90,23 @@ export async function execute(tasks: readonly Task[], options: ExecuteOptions = 
     signal.addEventListener('abort', onAbort, { once: true });
     pump();
   });
+}
+
+/** For each task, the longest chain from it to the end of the graph (itself included, each task
+ * costing `cost(id)`): a good priority, since that much work still has to happen after it starts. */
+export function remainingChain(tasks: readonly Task[], cost: (id: string) => number = () => 1): Map<string, number> {
+  const dependants = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
+  for (const t of tasks) for (const d of t.dependsOn) dependants.get(d)?.push(t.id);
+  const memo = new Map<string, number>();
+  const longest = (id: string): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const value = cost(id) + Math.max(0, ...(dependants.get(id) ?? []).map(longest));
+    memo.set(id, value);
+    return value;
+  };
+  for (const t of tasks) longest(t.id);
+  return memo;
 }
 
 /** The longest chain of tasks (each costing `cost(id)`), for "how fast can this possibly go". */

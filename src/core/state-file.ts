@@ -79,13 +79,21 @@ export class StateWriter {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Changes the state and writes it; the returned promise settles once this change is on disk. */
+  private queued: Promise<void> | undefined;
+
+  /** Changes the state and writes it; the returned promise settles once this change is on disk.
+   * Changes made while a write is in progress are written together by the next one. */
   update(change: (state: StateFile) => void): Promise<void> {
     change(this.state);
     this.state.updatedAt = this.clock().toISOString();
-    const snapshot = JSON.parse(JSON.stringify(this.state)) as StateFile;
-    this.pending = this.pending.then(() => writeStateFile(this.path, snapshot));
-    return this.pending;
+    if (this.queued) return this.queued;
+    const next = this.pending.then(() => {
+      this.queued = undefined;
+      writeStateFile(this.path, this.state);
+    });
+    this.queued = next;
+    this.pending = next;
+    return next;
   }
 
   flush(): Promise<void> {
