@@ -18,6 +18,7 @@ import { ResourceView } from './resource-view';
 import { readSettings } from './settings';
 import { StateStore } from './state-store';
 import { AwsStatusBar } from './status-bar';
+import { WalkthroughProgress } from './walkthrough';
 import type { CommandContext } from './commands/command';
 
 /** What activate() returns: for other extensions and the in-host tests. */
@@ -33,6 +34,8 @@ export interface BlueprintExtensionApi {
   heavyModulesAtActivation: string[];
   /** The resource view's rows as shown (blueprint rows, then their components), for tests. */
   resourceViewItems(): Promise<vscode.TreeItem[]>;
+  /** The component kinds whose Getting Started step is complete (context ec2Blueprint.created.<kind>), after reading the state files again. */
+  walkthroughProgress(): Promise<string[]>;
 }
 
 const blueprintSelector: vscode.DocumentSelector = [
@@ -60,6 +63,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   const quickFixes = new BlueprintQuickFixes(diagnostics, () => lookup());
   const codeLens = new BlueprintCodeLens(validation, states, plans);
   const resources = new ResourceView(validation, states);
+  const walkthrough = new WalkthroughProgress(states.onDidChange, events.event);
   const statusBar = new AwsStatusBar(readSettings, async (document) => (await validation.validate(document.uri.toString(), document.version, document.getText())).blueprint?.region);
 
   extension.subscriptions.push(
@@ -70,6 +74,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     codeLens,
     resources,
     statusBar,
+    walkthrough,
     ...registerCommands(ctx, commandTable),
     vscode.languages.registerCodeActionsProvider(blueprintSelector, quickFixes, { providedCodeActionKinds: BlueprintQuickFixes.kinds }),
     vscode.languages.registerCodeLensProvider(blueprintSelector, codeLens),
@@ -88,6 +93,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     },
     activationMs,
     heavyModulesAtActivation,
+    walkthroughProgress: () => walkthrough.rescan(),
     resourceViewItems: async () => {
       const out: vscode.TreeItem[] = [];
       const walk = async (nodes: Awaited<ReturnType<ResourceView['getChildren']>>) => {

@@ -5,6 +5,8 @@ export const commandIds = [
   // Check and preview
   'ec2Blueprint.validate',
   'ec2Blueprint.plan',
+  // Start from the tutorial's blueprint (src/vscode/commands/new-blueprint.ts)
+  'ec2Blueprint.newBlueprint',
   // Provisioning
   'ec2Blueprint.applyAll',
   'ec2Blueprint.applyComponent',

@@ -1,0 +1,93 @@
+// New Blueprint writes the tutorial's blueprint with the reader's names; the Getting Started
+// walkthrough in the manifest follows the tutorial's order with a working button per step.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { newBlueprintFileName, newBlueprintText, regionZones, suffixProblem } from '../../src/core/new-blueprint';
+import { validateBlueprint } from '../../src/core/validate';
+import { components } from '../../src/core/model';
+
+const root = join(__dirname, '..', '..');
+
+test('the new blueprint is valid in every offered region and zone, with the reader\'s names in the tutorial\'s order', () => {
+  for (const [region, letters] of Object.entries(regionZones)) {
+    for (const letter of letters) {
+      const text = newBlueprintText({ suffix: 'Hanako', region, availabilityZone: `${region}${letter}` });
+      const result = validateBlueprint(text);
+      assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), [], `${region}${letter}`);
+      assert.equal(result.blueprint?.region, region);
+      assert.equal(result.blueprint?.subnets?.[0]?.availabilityZone, `${region}${letter}`);
+    }
+  }
+  const bp = validateBlueprint(newBlueprintText({ suffix: 'Hanako', region: 'ap-northeast-1', availabilityZone: 'ap-northeast-1a' })).blueprint!;
+  assert.equal(bp.stack, 'wp-hanako');
+  assert.deepEqual(
+    components(bp).map((c) => [c.kind, c.name]),
+    [
+      ['vpc', 'vpc-Hanako'],
+      ['subnet', 'public-subnet-1a-Hanako'],
+      ['internetGateway', 'igw-Hanako'],
+      ['routeTable', 'rtb-public-Hanako'],
+      ['securityGroup', 'seg-g_wp_Hanako'],
+      ['networkInterface', 'eni-wp-Hanako'],
+      ['elasticIp', 'eip-Hanako'],
+      ['keyPair', 'key-wp-RHEL-Hanako'],
+      ['instance', 'ec2-wp-RHEL8-Hanako'],
+    ],
+  );
+  assert.equal(bp.elasticIps?.[0]?.networkBorderGroup, 'ap-northeast-1', 'the region\'s group, not the AZ the tutorial wrote');
+  assert.equal(newBlueprintFileName('Hanako'), 'Hanako.blueprint.yaml');
+});
+
+test('a suffix that would break a name is refused with a reason', () => {
+  assert.equal(suffixProblem('Atsushi'), undefined);
+  assert.equal(suffixProblem('a-1'), undefined);
+  assert.match(suffixProblem('') ?? '', /short word/);
+  assert.match(suffixProblem('has space') ?? '', /letters, digits/);
+  assert.match(suffixProblem('-x') ?? '', /starting with/);
+  assert.match(suffixProblem('x'.repeat(33)) ?? '', /32/);
+});
+
+test('the comments of the new blueprint are in the reader\'s language', () => {
+  l10n.config({ contents: JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string> });
+  try {
+    const text = newBlueprintText({ suffix: 'Atsushi', region: 'ap-northeast-1', availabilityZone: 'ap-northeast-1a' });
+    assert.match(text, /^# 5\. セキュリティグループ: インスタンスのファイアウォールです。/m);
+    assert.deepEqual(validateBlueprint(text).diagnostics.filter((d) => d.severity === 'error'), []);
+  } finally {
+    l10n.config({ contents: {} });
+  }
+});
+
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  media: { image?: string; altText?: string };
+  completionEvents: string[];
+}
+
+test('the walkthrough has one step per tutorial component in its order, each with its create button, an image and completion on the context key', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const walkthrough = manifest.contributes.walkthroughs?.[0] as { steps: Step[] } | undefined;
+  assert.ok(walkthrough, 'contributes.walkthroughs is missing');
+  const commands = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+  const nls = { en: JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')), ja: JSON.parse(readFileSync(join(root, 'package.nls.ja.json'), 'utf8')) } as Record<string, Record<string, string>>;
+  const order = ['vpc', 'subnet', 'internetGateway', 'routeTable', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance'];
+  const componentSteps = walkthrough.steps.filter((s) => s.completionEvents.some((e) => e.startsWith('onContext:ec2Blueprint.created.')));
+  assert.deepEqual(componentSteps.map((s) => s.completionEvents[0]), order.map((k) => `onContext:ec2Blueprint.created.${k}`));
+  const last = walkthrough.steps.slice(-2).map((s) => s.completionEvents[0]);
+  assert.deepEqual(last, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance']);
+  for (const step of walkthrough.steps) {
+    assert.ok(step.media.image && existsSync(join(root, step.media.image)), `${step.id}: image ${step.media.image} is missing`);
+    for (const lang of ['en', 'ja']) {
+      const description = nls[lang]![step.description.replace(/%/g, '')];
+      assert.ok(description, `${step.id}: no ${lang} description`);
+      const button = /\(command:([\w.]+)\)/.exec(description);
+      assert.ok(button && commands.has(button[1]!), `${step.id} (${lang}): the button runs no contributed command`);
+    }
+  }
+  assert.match(nls.ja!['walkthrough.securityGroup.description']!, /セキュリティグループはインスタンスのファイアウォールです/);
+});
