@@ -37,6 +37,16 @@ function actionWord(action: string): string {
   }
 }
 
+/** A CancellationToken among a command's arguments (`{ cancellation: token }`): callers other
+ * than the palette (other extensions, tests) cancel the way the notification's button does. */
+export function cancellationOf(args: readonly unknown[]): vscode.CancellationToken | undefined {
+  for (const arg of args) {
+    const token = (arg as { cancellation?: vscode.CancellationToken } | undefined)?.cancellation;
+    if (token && typeof token.onCancellationRequested === 'function') return token;
+  }
+  return undefined;
+}
+
 /** Runs `work` with progress and cancellation; reports failures as one notification. Returns the
  * result (also when some components failed), undefined when it threw. */
 export async function runWithProgress(
@@ -44,17 +54,23 @@ export async function runWithProgress(
   bp: OpenBlueprint,
   title: string,
   work: (options: EngineOptions) => Promise<RunResult>,
+  cancellation?: vscode.CancellationToken,
 ): Promise<RunResult | undefined> {
   ctx.log.info(`${title} — ${bp.path}`);
   const running = new Set<string>();
+  let cancelled = false;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => {
+      const onCancel = () => {
+        if (abort.signal.aborted) return;
+        cancelled = true;
         ctx.log.warn(vscode.l10n.t('Cancelled by the user: finishing the action in flight, starting no new one.'));
         abort.abort();
-      });
+      };
+      const cancel = vscode.Disposable.from(token.onCancellationRequested(onCancel), ...(cancellation ? [cancellation.onCancellationRequested(onCancel)] : []));
+      if (cancellation?.isCancellationRequested) onCancel();
       const onEvent = (event: EngineEvent) => {
         const line = describeEvent(event);
         if (line && event.type === 'failed') ctx.log.error(line);
@@ -82,13 +98,17 @@ export async function runWithProgress(
       }
     },
   );
-  if (!result.ok && result.failures.some((f) => isCredentialsProblem(f))) {
+  const failures = result.failures.filter((f) => f.name);
+  if (cancelled) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. What was already done is kept in the state file; run the command again to continue.'));
+  } else if (!result.ok && result.failures.some((f) => isCredentialsProblem(f))) {
     void showCredentialsGuidance(ctx.log);
   } else if (!result.ok && result.failures.length > 0) {
-    const first = result.failures[0]!;
-    const more = result.failures.length > 1 ? vscode.l10n.t(' (and {0} more)', result.failures.length - 1) : '';
+    const first = failures[0] ?? result.failures[0]!;
+    const more = failures.length > 1 ? vscode.l10n.t(' (and {0} more)', failures.length - 1) : '';
     const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" failed: {1}{2}', first.name, first.message, more), showLog).then((c) => (c === showLog ? ctx.log.show(true) : undefined));
+    const message = first.name ? vscode.l10n.t('"{0}" failed: {1}{2}', first.name, first.message, more) : first.message;
+    void vscode.window.showErrorMessage(message, showLog).then((c) => (c === showLog ? ctx.log.show(true) : undefined));
   }
   return result;
 }

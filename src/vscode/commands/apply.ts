@@ -5,15 +5,19 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../core/engine-api';
 import { dependenciesOf, type Component, type Kind } from '../../core/model';
 import { statusOf, type StateFile } from '../../core/state';
-import { runWithProgress } from '../run-engine';
+import { cancellationOf, runWithProgress } from '../run-engine';
 import { kindLabel, statusIcon, statusLabel } from '../labels';
 import type { CommandContext, OpenBlueprint } from './command';
 
-export async function applyAll(ctx: CommandContext, arg?: unknown): Promise<RunResult | undefined> {
+export async function applyAll(ctx: CommandContext, arg?: unknown, ...rest: unknown[]): Promise<RunResult | undefined> {
   const bp = await ctx.blueprint(arg);
   if (!bp) return undefined;
-  return runWithProgress(ctx, bp, vscode.l10n.t('Applying {0}', path.basename(bp.path)), (options) =>
-    ctx.loadEngine().apply({ path: bp.path, text: bp.text }, options),
+  return runWithProgress(
+    ctx,
+    bp,
+    vscode.l10n.t('Applying {0}', path.basename(bp.path)),
+    (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, options),
+    cancellationOf(rest),
   );
 }
 
@@ -24,11 +28,11 @@ export function nameOfArgument(arg: unknown): string | undefined {
   return undefined;
 }
 
-export async function applyComponent(ctx: CommandContext, arg?: unknown, nameArg?: unknown): Promise<RunResult | undefined> {
-  return applyOne(ctx, undefined, arg, nameArg);
+export async function applyComponent(ctx: CommandContext, arg?: unknown, nameArg?: unknown, ...rest: unknown[]): Promise<RunResult | undefined> {
+  return applyOne(ctx, undefined, arg, nameArg, rest);
 }
 
-async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknown, nameArg: unknown): Promise<RunResult | undefined> {
+async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknown, nameArg: unknown, rest: unknown[] = []): Promise<RunResult | undefined> {
   const bp = await ctx.blueprint(arg);
   if (!bp) return undefined;
   const state = await ctx.readState(bp.path);
@@ -54,7 +58,7 @@ async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknow
     ? vscode.l10n.t('Applying {0} {1} (and {2})', kindLabel(component.kind), component.name, missing.join(', '))
     : vscode.l10n.t('Applying {0} {1}', kindLabel(component.kind), component.name);
   const only = component.name;
-  return runWithProgress(ctx, bp, title, (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, { ...options, only }));
+  return runWithProgress(ctx, bp, title, (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, { ...options, only }), cancellationOf(rest));
 }
 
 function missingDependencies(bp: OpenBlueprint, component: Component, state: StateFile | undefined): string[] {
@@ -81,7 +85,7 @@ async function pickComponent(bp: OpenBlueprint, candidates: Component[], state: 
   return picked?.component;
 }
 
-const perKind = (kind: Kind) => (ctx: CommandContext, arg?: unknown, nameArg?: unknown) => applyOne(ctx, kind, arg, nameArg);
+const perKind = (kind: Kind) => (ctx: CommandContext, arg?: unknown, nameArg?: unknown, ...rest: unknown[]) => applyOne(ctx, kind, arg, nameArg, rest);
 
 export const createVpc = perKind('vpc');
 export const createSubnet = perKind('subnet');

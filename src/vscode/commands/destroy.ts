@@ -1,9 +1,10 @@
 // Destroy: deletes everything the blueprint owns, in reverse dependency order, after a modal
-// confirmation that names what goes. Tests pass { confirmed: true } to skip the dialog.
+// confirmation that names what goes. Tests pass { confirmed: true } to skip the dialog (and
+// { cancellation: token } to cancel as the progress notification's button does).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../core/engine-api';
-import { runWithProgress } from '../run-engine';
+import { cancellationOf, runWithProgress } from '../run-engine';
 import { kindLabel } from '../labels';
 import type { CommandContext } from './command';
 
@@ -12,7 +13,7 @@ function confirmedByArgument(args: unknown[]): boolean {
 }
 
 export async function destroy(ctx: CommandContext, ...args: unknown[]): Promise<RunResult | undefined> {
-  const bp = await ctx.blueprint(args.find((a) => !(a && typeof a === 'object' && 'confirmed' in a)));
+  const bp = await ctx.blueprint(args.find((a) => !(a && typeof a === 'object' && ('confirmed' in a || 'cancellation' in a))));
   if (!bp) return undefined;
   const state = await ctx.readState(bp.path);
   const existing = [...bp.components].reverse().filter((c) => state?.resources[c.name]);
@@ -30,7 +31,11 @@ export async function destroy(ctx: CommandContext, ...args: unknown[]): Promise<
     );
     if (choice !== destroyButton) return undefined;
   }
-  return runWithProgress(ctx, bp, vscode.l10n.t('Destroying {0}', path.basename(bp.path)), (options) =>
-    ctx.loadEngine().destroy({ path: bp.path, text: bp.text }, options),
+  return runWithProgress(
+    ctx,
+    bp,
+    vscode.l10n.t('Destroying {0}', path.basename(bp.path)),
+    (options) => ctx.loadEngine().destroy({ path: bp.path, text: bp.text }, options),
+    cancellationOf(args),
   );
 }

@@ -169,6 +169,31 @@ suite('Provisioning against the emulator', function () {
     });
   });
 
+  test('cancelling Apply All lets the action in flight finish, starts nothing new, and keeps what was done', async () => {
+    const api = await extensionApi();
+    const source = new vscode.CancellationTokenSource();
+    const done: string[] = [];
+    const listening = api.onEngineEvent((event) => {
+      if (event.type !== 'done' || event.action !== 'create') return;
+      done.push(event.name);
+      source.cancel();
+    });
+    let result: RunResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyAll', uri, { cancellation: source.token });
+    } finally {
+      listening.dispose();
+      source.dispose();
+    }
+    assert.ok(result, 'Apply All returned nothing');
+    assert.equal(result.ok, false, 'a cancelled run does not report success');
+    assert.ok(done.length >= 1);
+    const exists = await whatExists(ec2);
+    assert.deepEqual(exists.instance, [], 'the instance, four steps later, was never started');
+    const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as StateFile;
+    for (const name of done) assert.ok(state.resources[name]?.id, `${name} finished and is in the state file`);
+  });
+
   test('Apply All then Destroy leave the emulator empty of the stack', async () => {
     const applied = await vscode.commands.executeCommand<RunResult | undefined>('ec2Blueprint.applyAll', uri);
     assert.ok(applied?.ok, `apply all failed: ${JSON.stringify(applied?.failures)}`);
