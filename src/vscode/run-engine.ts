@@ -100,7 +100,7 @@ export async function runWithProgress(
   );
   const failures = result.failures.filter((f) => f.name);
   if (cancelled) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. What was already done is kept in the state file; run the command again to continue.'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. What was already created stays; run the command again to continue.'));
   } else if (!result.ok && result.failures.some((f) => isCredentialsProblem(f))) {
     void showCredentialsGuidance(ctx.log);
   } else if (!result.ok && result.failures.length > 0) {
