@@ -185,8 +185,11 @@ export async function ensureWorkbenchTools(log: Log = defaultLog): Promise<Workb
       fs.writeFileSync(path.join(partial, 'package.json'), JSON.stringify({ name: 'ec2-blueprint-workbench-tools', private: true }, null, 2));
       // code-server's postinstall reads the Node version from npm's user agent, so npm must run on Node 24;
       // it runs nested `npm install`s with native modules: allow their scripts, build against Node 24's own headers.
+      // Under `npm run …` (npm test, npm run demo) the outer npm's npm_* variables are inherited: its
+      // npm_config_user_agent says node/v20 and the postinstall refuses; npm_node_execpath is Node 20.
+      const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
       const env = {
-        ...process.env,
+        ...inherited,
         PATH: `${path.dirname(p.nodePath)}${path.delimiter}${process.env.PATH ?? ''}`,
         npm_config_nodedir: p.nodeDir,
         npm_config_dangerously_allow_all_scripts: 'true',
