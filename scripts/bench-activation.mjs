@@ -26,7 +26,7 @@ function kb(bytes) {
 
 // Bundle sizes first: they need no workbench.
 console.log('bundle sizes (as built; gzip for scale)');
-const bundles = ['dist/extension.js', 'dist/engine.js', 'dist/cli.js', 'dist/blueprint.schema.json'];
+const bundles = ['dist/extension.js', 'dist/validator.js', 'dist/engine.js', 'dist/cli.js', 'dist/blueprint.schema.json'];
 for (const file of bundles) {
   const path = join(root, file);
   if (!existsSync(path)) continue;
