@@ -132,7 +132,8 @@ async function main() {
   const emulator = await moto.startMoto({ python, log: (line) => say(`emulator: ${line}`) });
   cleanups.push(() => emulator.stop());
 
-  const demoDir = path.join(tools.toolsDir(), 'demo');
+  // EC2BP_DEMO_DIR: where the workspace, keys and log go (the demo's own test uses a temporary one).
+  const demoDir = process.env.EC2BP_DEMO_DIR || path.join(tools.toolsDir(), 'demo');
   const { workspace, keyDirectory, settings } = writeWorkspace(demoDir, emulator.endpoint);
   const env = demoEnv(emulator.endpoint);
 
