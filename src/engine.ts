@@ -272,9 +272,15 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
       const provider = providerFor(step.kind);
       const action = step.action as 'create' | 'update' | 'replace' | 'delete';
       if (first) session.emit({ type: 'started', name: step.name, kind: step.kind, action: step.action });
-      await writer.update((s) => {
+      // Marked as running (written in order, not waited for: a crash is recovered from the tags).
+      void writer.update((s) => {
         (s.operations ??= {})[step.name] = { kind: step.kind, action, startedAt: now(), pid: process.pid };
       });
+      const finish = (s: StateFile) => {
+        delete s.operations?.[step.name];
+        if (s.operations && Object.keys(s.operations).length === 0) delete s.operations;
+        if (s.failures && Object.keys(s.failures).length === 0) delete s.failures;
+      };
       try {
         let id: string | undefined;
         if (step.phase === 'delete') {
@@ -287,6 +293,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
           await writer.update((s) => {
             if (target && s.resources[step.name]?.id === target.id) delete s.resources[step.name];
             if (last) delete s.failures?.[step.name];
+            finish(s);
           });
           id = target?.id;
         } else {
@@ -307,6 +314,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
               updatedAt: now(),
             };
             delete s.failures?.[step.name];
+            finish(s);
           });
         }
         if (last) session.emit({ type: 'done', name: step.name, kind: step.kind, action: step.action, ...(id ? { id } : {}) });
@@ -315,15 +323,10 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
         failures.push({ name: step.name, ...explained });
         await writer.update((s) => {
           (s.failures ??= {})[step.name] = { kind: step.kind, action, message: explained.message, ...(explained.code ? { code: explained.code } : {}), at: now() };
+          finish(s);
         });
         session.emit({ type: 'failed', name: step.name, kind: step.kind, action: step.action, ...explained });
         throw error;
-      } finally {
-        await writer.update((s) => {
-          delete s.operations?.[step.name];
-          if (s.operations && Object.keys(s.operations).length === 0) delete s.operations;
-          if (s.failures && Object.keys(s.failures).length === 0) delete s.failures;
-        });
       }
     },
   }));
