@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewToHost } from '../src/shared/protocol';
+import { englishWebviewStrings, statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewStrings, type WebviewToHost } from '../src/shared/protocol';
 import { css } from './styles';
 import { renderMermaid, themeKind } from './render';
 import { exportPng, exportSvg } from './export';
@@ -59,6 +59,10 @@ const custom = (tag: string, attrs: Record<string, string> = {}, text?: string) 
   return e;
 };
 
+// The webview's own words: English until the host sends them in the display language.
+let words: WebviewStrings = englishWebviewStrings;
+const fill = (template: string, ...values: string[]) => template.replace(/\{(\d)\}/g, (m, i: string) => values[Number(i)] ?? m);
+
 const toolbar = el('div', { id: 'toolbar', role: 'toolbar' });
 const button = (id: string, text: string, title: string, secondary = true) => {
   const b = custom('vscode-button', { id, title, ...(secondary ? { secondary: '' } : {}) }, text);
@@ -69,12 +73,12 @@ const title = el('span', { id: 'title' });
 toolbar.append(title);
 const sep = () => toolbar.append(el('span', { class: 'sep' }));
 sep();
-button('apply', 'Apply', 'Create or update everything in the blueprint', false).addEventListener('click', () => post({ type: 'command', command: 'apply' }));
-button('plan', 'Plan', 'Show what Apply would do').addEventListener('click', () => post({ type: 'command', command: 'plan' }));
-button('refresh', 'Refresh', 'Read what AWS really has (drift)').addEventListener('click', () => post({ type: 'command', command: 'refresh' }));
+button('apply', words.apply, words.applyTitle, false).addEventListener('click', () => post({ type: 'command', command: 'apply' }));
+button('plan', words.plan, words.planTitle).addEventListener('click', () => post({ type: 'command', command: 'plan' }));
+button('refresh', words.refresh, words.refreshTitle).addEventListener('click', () => post({ type: 'command', command: 'refresh' }));
 sep();
-const inbound = custom('vscode-checkbox', { id: 'path-inbound', label: 'Inbound path' });
-const reply = custom('vscode-checkbox', { id: 'path-reply', label: 'Reply path' });
+const inbound = custom('vscode-checkbox', { id: 'path-inbound', label: words.inboundPath });
+const reply = custom('vscode-checkbox', { id: 'path-reply', label: words.replyPath });
 inbound.checked = view.paths.inbound;
 reply.checked = view.paths.reply;
 toolbar.append(inbound, reply);
@@ -86,7 +90,7 @@ const onPaths = () => {
 inbound.addEventListener('change', onPaths);
 reply.addEventListener('change', onPaths);
 sep();
-const stepSelect = custom('vscode-single-select', { id: 'step', title: 'The picture after each step of the tutorial' });
+const stepSelect = custom('vscode-single-select', { id: 'step', title: words.stepTitle });
 toolbar.append(stepSelect);
 stepSelect.addEventListener('change', () => {
   const value = stepSelect.value ?? 'live';
@@ -95,27 +99,27 @@ stepSelect.addEventListener('change', () => {
   post({ type: 'step', step: view.step });
 });
 sep();
-button('zoom-out', '−', 'Zoom out').addEventListener('click', () => zoomBy(1 / 1.25));
-button('zoom-in', '+', 'Zoom in').addEventListener('click', () => zoomBy(1.25));
-button('fit', 'Fit', 'Fit the picture to the panel').addEventListener('click', () => fit());
-button('export-svg', 'SVG', 'Export as SVG').addEventListener('click', () => void doExport('svg'));
-button('export-png', 'PNG', 'Export as PNG').addEventListener('click', () => void doExport('png'));
+button('zoom-out', '−', words.zoomOut).addEventListener('click', () => zoomBy(1 / 1.25));
+button('zoom-in', '+', words.zoomIn).addEventListener('click', () => zoomBy(1.25));
+button('fit', words.fit, words.fitTitle).addEventListener('click', () => fit());
+button('export-svg', 'SVG', words.exportSvg).addEventListener('click', () => void doExport('svg'));
+button('export-png', 'PNG', words.exportPng).addEventListener('click', () => void doExport('png'));
 const busy = el('span', { id: 'busy' });
 toolbar.append(el('span', { class: 'grow' }), busy);
 
 const notice = el('div', { id: 'notice', role: 'status' });
 notice.hidden = true;
 const legend = el('div', { id: 'legend' });
-for (const [cls, text] of [
-  ['planned', 'planned'],
-  ['in-progress', 'in progress'],
-  ['created', 'created'],
-  ['failed', 'failed'],
-  ['drifted', 'drifted'],
-  ['inbound', 'inbound path'],
-  ['reply', 'reply path'],
-] as const)
-  legend.append(el('span', { class: cls }, text));
+const legendWords = (): [string, string][] => [
+  ['planned', words.planned],
+  ['in-progress', words.inProgress],
+  ['created', words.created],
+  ['failed', words.failed],
+  ['drifted', words.drifted],
+  ['inbound', words.legendInbound],
+  ['reply', words.legendReply],
+];
+for (const [cls, text] of legendWords()) legend.append(el('span', { class: cls }, text));
 const main = el('div', { id: 'main' });
 const canvas = el('div', { id: 'canvas', tabindex: '0' });
 const diagram = el('div', { id: 'diagram' });
@@ -135,6 +139,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (!message || typeof message !== 'object') return;
   switch (message.type) {
     case 'diagram':
+      applyWords(message.strings);
       // A burst of updates renders once: only the newest picture is kept while one renders.
       pending = message;
       void pump();
@@ -143,7 +148,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       restyle(message.changes);
       break;
     case 'busy':
-      busy.textContent = message.busy ? (message.message ?? 'Working…') : '';
+      busy.textContent = message.busy ? (message.message ?? words.working) : '';
       break;
     case 'export':
       void doExport(message.format);
@@ -185,7 +190,7 @@ async function show(message: DiagramMessage): Promise<void> {
     svg = await renderMermaid(message.mermaid);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    diagram.replaceChildren(el('div', { id: 'error' }, `The diagram could not be drawn:\n${text}`));
+    diagram.replaceChildren(el('div', { id: 'error' }, fill(words.drawError, text)));
     post({ type: 'renderError', message: text.slice(0, 4000) });
     return;
   }
@@ -215,14 +220,14 @@ async function show(message: DiagramMessage): Promise<void> {
 }
 
 function showNotice(message: DiagramMessage): void {
-  const text = message.notice ?? (message.blocked ? `Blocked at ${message.blocked.name}: ${message.blocked.reason}` : message.collapsed ? 'Large blueprint: each subnet is drawn as one box. Click a subnet to draw it in full.' : '');
+  const text = message.notice ?? (message.blocked ? fill(words.blockedAt, message.blocked.name, message.blocked.reason) : message.collapsed ? words.largeBlueprint : '');
   notice.textContent = text;
   notice.hidden = !text;
   notice.classList.toggle('error', !!message.blocked);
 }
 
 function updateSteps(message: DiagramMessage): void {
-  const options = [{ value: 'live', text: 'Live (as it is now)' }, ...message.steps.map((s) => ({ value: String(s.index), text: `${s.index === 0 ? '' : `Step ${s.index}: `}${s.title}` }))];
+  const options = [{ value: 'live', text: words.live }, ...message.steps.map((s) => ({ value: String(s.index), text: `${s.index === 0 ? '' : fill(words.stepPrefix, String(s.index))}${s.title}` }))];
   const signature = options.map((o) => o.value + o.text).join('|');
   if (stepSelect.dataset.signature !== signature) {
     stepSelect.replaceChildren(...options.map((o) => custom('vscode-option', { value: o.value }, o.text)));
@@ -297,7 +302,32 @@ const inlineStyle = (status: DiagramStatus) =>
     .map(([k, v]) => `${k}:${v} !important`)
     .join(';');
 const statusSymbol: Record<DiagramStatus, string> = { planned: '○', 'in-progress': '◐', created: '●', failed: '✖', drifted: '⚠' };
-const statusWord: Record<DiagramStatus, string> = { planned: 'planned', 'in-progress': 'in progress', created: 'created', failed: 'failed', drifted: 'drifted' };
+const statusWord: Record<DiagramStatus, string> = { planned: words.planned, 'in-progress': words.inProgress, created: words.created, failed: words.failed, drifted: words.drifted };
+
+/** Relabels the toolbar, legend and status words when the host sends them in another language. */
+function applyWords(next: WebviewStrings | undefined): void {
+  if (!next || next === words || JSON.stringify(next) === JSON.stringify(words)) return;
+  words = { ...englishWebviewStrings, ...next };
+  const label = (id: string, text: string | undefined, title: string) => {
+    const b = document.getElementById(id);
+    if (!b) return;
+    if (text !== undefined) b.textContent = text;
+    b.setAttribute('title', title);
+  };
+  label('apply', words.apply, words.applyTitle);
+  label('plan', words.plan, words.planTitle);
+  label('refresh', words.refresh, words.refreshTitle);
+  label('zoom-out', undefined, words.zoomOut);
+  label('zoom-in', undefined, words.zoomIn);
+  label('fit', words.fit, words.fitTitle);
+  label('export-svg', undefined, words.exportSvg);
+  label('export-png', undefined, words.exportPng);
+  inbound.setAttribute('label', words.inboundPath);
+  reply.setAttribute('label', words.replyPath);
+  stepSelect.setAttribute('title', words.stepTitle);
+  legend.replaceChildren(...legendWords().map(([cls, text]) => el('span', { class: cls }, text)));
+  Object.assign(statusWord, { planned: words.planned, 'in-progress': words.inProgress, created: words.created, failed: words.failed, drifted: words.drifted });
+}
 
 /** The fast path: repaint the nodes whose status changed, without laying the picture out again. */
 function restyle(changes: Extract<HostToWebview, { type: 'status' }>['changes']): void {
@@ -377,13 +407,13 @@ function showDetails(info: DiagramNodeInfo): void {
   }
   if (info.details.length) details.append(table);
   if (info.rules?.length) {
-    details.append(el('h3', {}, 'Rules and routes'));
+    details.append(el('h3', {}, words.rulesAndRoutes));
     const list = el('ul');
     for (const r of info.rules) list.append(el('li', {}, r));
     details.append(list);
   }
   if (info.members?.length) {
-    details.append(el('h3', {}, `${info.members.length} components`));
+    details.append(el('h3', {}, fill(words.components, String(info.members.length))));
     const list = el('ul');
     for (const m of info.members.slice(0, 200)) list.append(el('li', {}, m));
     details.append(list);

@@ -110,6 +110,8 @@ export type HostToWebview =
       notice?: string;
       /** Whether large parts are drawn collapsed. */
       collapsed: boolean;
+      /** The webview's own words in the display language (the host translates; absent: English). */
+      strings?: WebviewStrings;
     }
   | {
       /** Fast path: restyle these nodes at once, before the next full picture arrives. */
@@ -120,6 +122,44 @@ export type HostToWebview =
   /** Highlight a component and show its details ("Show in diagram"). */
   | { type: 'select'; name: string }
   | { type: 'export'; format: 'svg' | 'png' };
+
+/** The words of the webview's toolbar, legend and details pane. The webview cannot translate: the
+ * host sends them in the display language (src/vscode/diagram/webview-strings.ts), English here is
+ * what the webview shows until then. `{0}` and `{1}` are filled in by the webview. */
+export const englishWebviewStrings = {
+  apply: 'Apply',
+  applyTitle: 'Create or update everything in the blueprint',
+  plan: 'Plan',
+  planTitle: 'Show what Apply would do',
+  refresh: 'Refresh',
+  refreshTitle: 'Read what AWS really has (drift)',
+  inboundPath: 'Inbound path',
+  replyPath: 'Reply path',
+  stepTitle: 'The picture after each step of the tutorial',
+  zoomOut: 'Zoom out',
+  zoomIn: 'Zoom in',
+  fit: 'Fit',
+  fitTitle: 'Fit the picture to the panel',
+  exportSvg: 'Export as SVG',
+  exportPng: 'Export as PNG',
+  working: 'Working…',
+  planned: 'planned',
+  inProgress: 'in progress',
+  created: 'created',
+  failed: 'failed',
+  drifted: 'drifted',
+  legendInbound: 'inbound path',
+  legendReply: 'reply path',
+  blockedAt: 'Blocked at {0}: {1}',
+  largeBlueprint: 'Large blueprint: each subnet is drawn as one box. Click a subnet to draw it in full.',
+  live: 'Live (as it is now)',
+  stepPrefix: 'Step {0}: ',
+  rulesAndRoutes: 'Rules and routes',
+  components: '{0} components',
+  drawError: 'The diagram could not be drawn:\n{0}',
+};
+
+export type WebviewStrings = typeof englishWebviewStrings;
 
 /** What the webview keeps with vscode.setState (and the serializer receives on restore). */
 export interface WebviewState {

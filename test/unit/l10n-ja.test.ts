@@ -12,6 +12,8 @@ import { analyzeReach, verdictText } from '../../src/core/reach';
 import { buildDiagram } from '../../src/core/diagram';
 import { tutorialSteps } from '../../src/core/diagram-steps';
 import type { Blueprint } from '../../src/core/schema';
+import { englishWebviewStrings } from '../../src/shared/protocol';
+import { webviewStrings } from '../../src/vscode/diagram/webview-strings';
 import { positionOf, tutorialText, tutorialWith } from './builders';
 
 const root = join(__dirname, '..', '..');
@@ -87,6 +89,16 @@ test('the diagram labels and tutorial step titles are Japanese', () => {
   assert.deepEqual(steps, ['最終形', 'パート 1: VPC、サブネット、インターネットゲートウェイ、ルートテーブル', '+ セキュリティグループ', '+ ネットワークインターフェイス', '+ Elastic IP', '+ キーペアと EC2 インスタンス']);
   // And back in English once the Japanese bundle is gone.
   assert.match(buildDiagram(bp).mermaid, /Your PC/);
+});
+
+test('the diagram webview gets its toolbar and legend words from the host, in Japanese', () => {
+  assert.deepEqual(webviewStrings(), englishWebviewStrings, 'in English the host sends what the webview shows by default');
+  const ja = inJapanese(() => webviewStrings());
+  assert.equal(ja.apply, '適用');
+  assert.equal(ja.inboundPath, '行きの経路');
+  assert.equal(ja.live, 'ライブ (現在の状態)');
+  assert.equal(ja.blockedAt, '{0} でブロック: {1}', 'the placeholders stay for the webview to fill in');
+  for (const [key, value] of Object.entries(ja)) assert.notEqual(value, englishWebviewStrings[key as keyof typeof ja], `${key} is not translated`);
 });
 
 const cli = join(root, 'dist', 'cli.js');

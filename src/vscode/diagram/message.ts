@@ -5,6 +5,7 @@ import type { StateFile } from '../../core/state';
 import { buildDiagram, simpleTrafficOverlay, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
 import { tutorialSteps } from '../../core/diagram-steps';
 import type { HostToWebview, PathToggles } from '../../shared/protocol';
+import { webviewStrings } from './webview-strings';
 
 export type DiagramMessage = Extract<HostToWebview, { type: 'diagram' }>;
 
@@ -54,5 +55,6 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
     ...(overlay?.blockedAt ? { blocked: overlay.blockedAt } : {}),
     ...(input.notice ? { notice: input.notice } : {}),
     collapsed: d.collapsed,
+    strings: webviewStrings(),
   };
 }
