@@ -23,11 +23,15 @@ export interface ResolvedImage {
   imageId: string;
   imageName?: string;
   rootDeviceName: string;
+  /** The size of the image's root snapshot, the smallest root volume it can have. */
+  rootVolumeSizeGiB?: number;
   creationDate?: string;
 }
 
 function resolvedFrom(image: Image): ResolvedImage {
-  return { imageId: image.ImageId!, imageName: image.Name, rootDeviceName: image.RootDeviceName ?? '/dev/xvda', creationDate: image.CreationDate };
+  const rootDeviceName = image.RootDeviceName ?? '/dev/xvda';
+  const rootVolumeSizeGiB = image.BlockDeviceMappings?.find((b) => b.DeviceName === rootDeviceName)?.Ebs?.VolumeSize;
+  return { imageId: image.ImageId!, imageName: image.Name, rootDeviceName, ...(rootVolumeSizeGiB ? { rootVolumeSizeGiB } : {}), creationDate: image.CreationDate };
 }
 
 const resolved = new WeakMap<object, Map<string, Promise<ResolvedImage>>>();

@@ -133,7 +133,8 @@ export const instanceProvider: Provider<'instance'> = {
           {
             DeviceName: image.rootDeviceName,
             Ebs: {
-              ...(desired.rootVolumeSizeGiB ? { VolumeSize: desired.rootVolumeSizeGiB } : {}),
+              // Without a size of its own the root volume is as big as the image's snapshot.
+              ...((desired.rootVolumeSizeGiB ?? image.rootVolumeSizeGiB) ? { VolumeSize: desired.rootVolumeSizeGiB ?? image.rootVolumeSizeGiB } : {}),
               VolumeType: desired.rootVolumeType as never,
               Encrypted: desired.rootVolumeEncrypted,
               DeleteOnTermination: true,
