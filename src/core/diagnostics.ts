@@ -106,7 +106,14 @@ interface Found {
 }
 
 export function diagnostic(severity: Severity, code: string, message: string, range: Range, suggestion?: string): Diagnostic {
-  return { severity, code, message, ...range, ...(suggestion === undefined ? {} : { suggestion }) };
+  return { severity, code, message: clipQuoted(message), ...range, ...(suggestion === undefined ? {} : { suggestion }) };
+}
+
+/** Messages quote the user's values; a pathological value (a 20 000-character name) must not
+ * turn a finding into a wall of text, so long unbroken runs are shortened in the middle. */
+export function clipQuoted(message: string): string {
+  const clipped = message.replace(/\S{121,}/g, (run) => `${run.slice(0, 80)}…${run.slice(-20)}`);
+  return clipped.length > 1000 ? `${clipped.slice(0, 999)}…` : clipped;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,6 +1,6 @@
 // Parse and check a blueprint. Pure: no file system, no AWS. Every finding carries a stable code,
 // a message a beginner understands, and the range of the offending node.
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
 import { t } from '@vscode/l10n';
 import type { z } from 'zod';
@@ -19,6 +19,8 @@ import {
 } from './cidr';
 import { components, findCycle, type Kind } from './model';
 import { parsePortRange, type PortRange } from './ports';
+import { reachDiagnostics } from './reach';
+import { sshPortDiagnostics } from './ssh-target';
 
 export interface ValidationResult {
   /** The blueprint, when it has no errors. */
@@ -50,11 +52,16 @@ export function validateBlueprint(text: string): ValidationResult {
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    // uniqueKeys is checked by structureProblems in one linear pass; the parser's own check is
+    // quadratic in the number of keys of a mapping.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
   } catch (error) {
     // The parser recurses on nesting; a pathological file must still get a finding, not a crash.
     const source = new SourceMap(undefined, lines, text.length);
-    return { diagnostics: [diagnostic('error', 'yaml-syntax', t('This file could not be read as YAML ({0}).', String((error as Error).message)), source.rangeOfOffsets(0, 1))], source };
+    const finding = error instanceof RangeError
+      ? diagnostic('error', 'too-deep', t('This value is nested more than {0} levels deep; no blueprint needs that.', maxDepth), source.rangeOfOffsets(0, 1))
+      : diagnostic('error', 'yaml-syntax', t('This file could not be read as YAML ({0}).', String((error as Error).message)), source.rangeOfOffsets(0, 1));
+    return { diagnostics: [finding], source };
   }
   const source = new SourceMap(doc, lines, text.length);
   const out: Diagnostic[] = [];
@@ -62,11 +69,14 @@ export function validateBlueprint(text: string): ValidationResult {
     out.push(diagnostic(severity, code, message, source.range(path, part), suggestion));
 
   for (const error of doc.errors) {
-    const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    const overflow = /call stack/i.test(error.message);
+    const code = overflow ? 'too-deep' : error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
     const message =
-      code === 'duplicate-key'
-        ? t('This key appears twice in the same mapping; YAML keeps only one of them.')
-        : t('YAML syntax: {0}', firstLine(error.message));
+      code === 'too-deep'
+        ? t('This value is nested more than {0} levels deep; no blueprint needs that.', maxDepth)
+        : code === 'duplicate-key'
+          ? t('This key appears twice in the same mapping; YAML keeps only one of them.')
+          : t('YAML syntax: {0}', firstLine(error.message));
     out.push(diagnostic('error', code, message, source.rangeOfOffsets(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1))));
   }
   if (out.length > 0) return { diagnostics: out.sort(byPosition), source };
@@ -79,11 +89,15 @@ export function validateBlueprint(text: string): ValidationResult {
     add('error', 'not-a-mapping', t('A blueprint is a YAML mapping (keys like version:, stack:, vpc:), not {0}.', isSeq(doc.contents) ? t('a list') : t('a single value')), []);
     return { diagnostics: out, source };
   }
-  const depthPath = tooDeep(doc.contents, maxDepth);
-  if (depthPath) {
-    add('error', 'too-deep', t('This value is nested more than {0} levels deep; no blueprint needs that.', maxDepth), depthPath);
+  const structure = structureProblems(doc.contents, maxDepth);
+  if (structure.tooDeep) {
+    add('error', 'too-deep', t('This value is nested more than {0} levels deep; no blueprint needs that.', maxDepth), structure.tooDeep);
     return { diagnostics: out, source };
   }
+  for (const key of structure.duplicateKeys.slice(0, maxFindings)) {
+    out.push(diagnostic('error', 'duplicate-key', t('This key appears twice in the same mapping; YAML keeps only one of them.'), source.rangeOfOffsets(key.range![0], key.range![1])));
+  }
+  if (out.length > 0) return { diagnostics: capped(out).sort(byPosition), source };
 
   let raw: unknown;
   try {
@@ -95,13 +109,37 @@ export function validateBlueprint(text: string): ValidationResult {
 
   const parsed = blueprintSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) structuralDiagnostic(issue, raw, source, out);
-    return { diagnostics: dedupe(out).sort(byPosition), source };
+    for (const issue of parsed.error.issues) {
+      if (out.length >= maxFindings) break;
+      structuralDiagnostic(issue, raw, source, out);
+    }
+    return { diagnostics: capped(dedupe(out)).sort(byPosition), source };
   }
   const blueprint = parsed.data;
   checkSemantics(blueprint, add);
-  const diagnostics = dedupe(out).sort(byPosition);
+  if (!out.some((d) => d.severity === 'error')) {
+    // Whether SSH can reach each instance is part of checking the file: a blocked path is a
+    // warning on the instance, unless another finding already stands on that very spot.
+    const taken = new Set(out.map((d) => `${d.line}:${d.column}`));
+    for (const d of [...sshPortDiagnostics(blueprint, source), ...reachDiagnostics(blueprint, source)]) {
+      if (!taken.has(`${d.line}:${d.column}`)) out.push(d);
+      taken.add(`${d.line}:${d.column}`);
+    }
+  }
+  const diagnostics = capped(dedupe(out)).sort(byPosition);
   return { ...(diagnostics.some((d) => d.severity === 'error') ? {} : { blueprint }), diagnostics, source };
+}
+
+/** Past this many findings the rest is summarized: nobody reads the 201st, and a file of
+ * 100 000 unknown keys must not take minutes. */
+export const maxFindings = 200;
+
+function capped(list: Diagnostic[]): Diagnostic[] {
+  if (list.length <= maxFindings) return list;
+  const kept = list.slice(0, maxFindings);
+  const last = kept[kept.length - 1]!;
+  kept.push(diagnostic('error', 'too-many-findings', t('More than {0} problems; fix these first, the rest is not shown.', maxFindings), { line: last.line, column: last.column, endLine: last.endLine, endColumn: last.endColumn }));
+  return kept;
 }
 
 function firstLine(message: string): string {
@@ -118,16 +156,32 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function tooDeep(node: unknown, limit: number): Path | undefined {
-  // Iterative, so depth itself cannot overflow the stack.
-  const stack: { node: unknown; path: (string | number)[] }[] = [{ node, path: [] }];
+/** One linear walk over the document: the first path deeper than `limit`, and every key that
+ * repeats one before it in the same mapping (the later one). Iterative, so depth cannot overflow
+ * the stack; each entry links to its parent, so memory stays linear in the size of the file. */
+function structureProblems(node: unknown, limit: number): { tooDeep?: Path; duplicateKeys: Node[] } {
+  type Entry = { node: unknown; depth: number; key: string | number; parent?: Entry };
+  const duplicateKeys: Node[] = [];
+  const stack: Entry[] = [{ node, depth: 0, key: '' }];
   while (stack.length > 0) {
-    const { node: n, path } = stack.pop()!;
-    if (path.length > limit) return path.slice(0, limit);
-    if (isMap(n)) for (const pair of n.items) stack.push({ node: pair.value, path: [...path, isScalar(pair.key) ? String(pair.key.value) : '?'] });
-    else if (isSeq(n)) n.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    const entry = stack.pop()!;
+    if (entry.depth > limit) {
+      const path: (string | number)[] = [];
+      for (let e: Entry | undefined = entry; e?.parent; e = e.parent) path.unshift(e.key);
+      return { tooDeep: path.slice(0, limit), duplicateKeys };
+    }
+    const n = entry.node;
+    if (isMap(n)) {
+      const seen = new Set<string>();
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+        if (isScalar(pair.key) && seen.has(key) && pair.key.range) duplicateKeys.push(pair.key);
+        seen.add(key);
+        stack.push({ node: pair.value, depth: entry.depth + 1, key, parent: entry });
+      }
+    } else if (isSeq(n)) n.items.forEach((item, i) => stack.push({ node: item, depth: entry.depth + 1, key: i, parent: entry }));
   }
-  return undefined;
+  return { duplicateKeys };
 }
 
 const typeWords: Record<string, () => string> = {
@@ -169,7 +223,7 @@ function structuralDiagnostic(issue: z.core.$ZodIssue, raw: unknown, source: Sou
   }
   switch (issue.code) {
     case 'unrecognized_keys':
-      for (const key of issue.keys) {
+      for (const key of issue.keys.slice(0, maxFindings + 1)) {
         const known = knownKeysAt(path);
         const near = known.length > 0 ? closest(key, known) : undefined;
         const good = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(near.length / 3));

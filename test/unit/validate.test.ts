@@ -80,6 +80,8 @@ const failing: Case[] = [
   { name: 'unencrypted root volume', text: tutorialWith(['{ sizeGiB: 30 }', '{ sizeGiB: 30, encrypted: false }']), code: 'root-volume-unencrypted', at: 'false', severity: 'warning' },
   { name: 'security group without a description', text: tutorialWith(['    description: SSH, HTTP and HTTPS from anywhere\n', '']), code: 'missing-description', at: 'seg-g_wp_Atsushi', severity: 'warning' },
   { name: 'rule without a description', text: tutorialWith([', description: HTTP }', ' }']), code: 'missing-description', at: '{ protocol: tcp, port: 80', severity: 'warning' },
+  { name: "the instance's SSH port not allowed by its security group", text: tutorialWith(['    sshUser: ec2-user', '    sshUser: ec2-user\n    sshPort: 2222']), code: 'ssh-port-not-allowed', at: '2222', severity: 'warning', says: /2222/ },
+  { name: 'SSH cannot reach the instance', text: tutorialWith(['    sshUser: ec2-user', '    sshUser: ec2-user\n    sshPort: 2222']), code: 'ssh-blocked', at: 'ec2-wp-RHEL8', severity: 'warning', says: /seg-g_wp_Atsushi/ },
   { name: 'public address in a subnet with no route to the gateway', text: tutorialWith(['    subnets: [public-subnet-1a-Atsushi]\n', '']), code: 'public-address-without-route', at: 'ec2-wp-RHEL8', severity: 'warning' },
 ];
 
