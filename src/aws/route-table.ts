@@ -42,18 +42,24 @@ async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: stri
       await unlessNotFound(() => ctx.ec2.send(new DeleteRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination })));
 }
 
+/** Gives the subnet to this table: a fresh association, or, when another table of the VPC holds
+ * the subnet, that association replaced (a subnet has one route table at a time). */
 async function associate(ctx: ProviderContext, tableId: string, subnetId: string): Promise<Association> {
+  const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
+  const existing = (found.RouteTables ?? []).flatMap((r) => (r.Associations ?? []).map((a) => ({ ...a, table: r.RouteTableId }))).find((a) => a.SubnetId === subnetId && !a.Main);
+  if (existing?.table === tableId) return { subnetId, associationId: existing.RouteTableAssociationId };
+  if (existing?.RouteTableAssociationId) {
+    const out = await ctx.ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: existing.RouteTableAssociationId, RouteTableId: tableId }));
+    return { subnetId, associationId: out.NewAssociationId };
+  }
   try {
     const out = await ctx.ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }));
     return { subnetId, associationId: out.AssociationId };
   } catch (error) {
+    // Another table took the subnet between the look and the call: look again.
     if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
+    return associate(ctx, tableId, subnetId);
   }
-  // The subnet belongs to another table: move it.
-  const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
-  const existing = (found.RouteTables ?? []).flatMap((r) => r.Associations ?? []).find((a) => a.SubnetId === subnetId);
-  const out = await ctx.ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: existing!.RouteTableAssociationId!, RouteTableId: tableId }));
-  return { subnetId, associationId: out.NewAssociationId };
 }
 
 async function reconcileAssociations(ctx: ProviderContext, tableId: string, name: string, desired: Association[], current: Association[]): Promise<Association[]> {

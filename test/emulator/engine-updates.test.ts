@@ -8,6 +8,7 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
   DescribeVpcsCommand,
@@ -146,4 +147,20 @@ test('a component removed from the blueprint is deleted; destroy hands subnets b
   assert.equal(destroyed.code, 0, destroyed.stderr);
   assert.deepEqual((await ec2.send(new DescribeNetworkAclsCommand({ Filters: byStack(ws.stack) }))).NetworkAcls, []);
   assert.deepEqual((await ec2.send(new DescribeVpcsCommand({ Filters: byStack(ws.stack) }))).Vpcs, []);
+});
+
+test('a subnet moved to another route table leaves the first one', async (t) => {
+  const moved = workspace('moved-subnet');
+  t.after(() => moved.dispose());
+  assert.equal((await moved.cli(['apply', '--only', 'rtb-public-Atsushi'])).code, 0);
+  moved.edit(['    subnets: [public-subnet-1a-Atsushi]\n', '    subnets: []\n  - name: rtb-second\n    routes:\n      - { destination: 0.0.0.0/0, target: igw-Atsushi }\n    subnets: [public-subnet-1a-Atsushi]\n']);
+  const run = await moved.cli(['apply', '--only', 'rtb-second', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const state = JSON.parse(readFileSync(moved.statePath, 'utf8')) as StateFile;
+  const subnetId = state.resources['public-subnet-1a-Atsushi']!.id;
+  const holders = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }))).RouteTables ?? [];
+  assert.deepEqual(holders.map((r) => r.RouteTableId), [state.resources['rtb-second']!.id]);
+  const plan = await moved.cli(['plan', '--json']);
+  const first = (JSON.parse(plan.stdout) as Planned).actions.find((a) => a.name === 'rtb-public-Atsushi')!;
+  assert.equal(first.action, 'keep', 'the first table no longer claims the subnet');
 });
