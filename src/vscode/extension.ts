@@ -19,6 +19,7 @@ import { readSettings } from './settings';
 import { StateStore } from './state-store';
 import { AwsStatusBar } from './status-bar';
 import { WalkthroughProgress } from './walkthrough';
+import { registerDiagramSerializer } from './diagram/serializer';
 import type { CommandContext } from './commands/command';
 
 /** What activate() returns: for other extensions and the in-host tests. */
@@ -76,6 +77,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     statusBar,
     walkthrough,
     ...registerCommands(ctx, commandTable),
+    registerDiagramSerializer(ctx),
     vscode.languages.registerCodeActionsProvider(blueprintSelector, quickFixes, { providedCodeActionKinds: BlueprintQuickFixes.kinds }),
     vscode.languages.registerCodeLensProvider(blueprintSelector, codeLens),
     vscode.window.createTreeView('ec2Blueprint.resources', { treeDataProvider: resources, showCollapseAll: false }),
