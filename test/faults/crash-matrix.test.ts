@@ -1,7 +1,8 @@
 // The crash matrix: for every N from 1 to the number of mutating calls of the tutorial's apply,
 // start `apply` as a child process through the fault proxy, let the Nth mutating call be carried
-// out by the emulator, hold its response (the engine never learns the new id) and SIGKILL the
-// process right there. Then run apply again, to the end, straight against the emulator. Every
+// out by the emulator, and SIGKILL the process right there: alternately with the Nth answer held
+// (the engine never learns the new id) and delivered (every later call held, so the kill lands
+// between an answer and whatever the engine does next, its state write included). Then run apply again, to the end, straight against the emulator. Every
 // such run must end with exactly one of each resource, each the one the state file records, and
 // nothing else anywhere in the emulator (tagged or not); destroy must then leave nothing.
 // The same for destroy: kill it after its Nth mutating call, run destroy again, nothing left.
@@ -60,8 +61,8 @@ const destroyArgs = (ws: Workspace, endpoint: string) => ['destroy', ws.blueprin
 
 /** Runs the command through the proxy, stalled after its Nth mutating call, and SIGKILLs it there.
  * Returns what the stalled call was, or undefined when the run ended before reaching N. */
-async function killAfter(n: number, args: string[]): Promise<string | undefined> {
-  proxy.reset({ stallAfterMutating: n });
+async function killAfter(n: number, args: string[], deliver = false): Promise<string | undefined> {
+  proxy.reset({ stallAfterMutating: n, stallDeliversResponse: deliver });
   const started = startCli(args, cliEnv(proxy.endpoint));
   row.runs++;
   const outcome = await Promise.race([proxy.stalled(120_000).then((call) => ({ call })), started.done.then((run) => ({ run }))]);
@@ -100,11 +101,14 @@ test('apply killed after each of its mutating calls, then applied again: exactly
   lines.push(`apply: ${total} mutating calls in a clean run; killing after N = ${ns.join(', ')}`);
 
   const failures: string[] = [];
-  for (const n of ns) {
+  for (const [i, n] of ns.entries()) {
     await resetEmulator();
     const ws = workspace('ec2bp-crash-');
+    // Alternately the engine never hears back from the Nth call, or hears back and is killed
+    // before its next call: the windows before and after the state write.
+    const deliver = i % 2 === 1;
     try {
-      const killedAt = await killAfter(n, applyArgs(ws, proxy.endpoint));
+      const killedAt = await killAfter(n, applyArgs(ws, proxy.endpoint), deliver);
       const again = await runCli(applyArgs(ws, testEndpoint()), direct());
       row.runs++;
       const ec2 = emulatorClient(testEndpoint());
@@ -123,7 +127,7 @@ test('apply killed after each of its mutating calls, then applied again: exactly
       row.orphans += left.orphans.length;
       if (bye.code !== 0) problems.push(`destroy exited ${bye.code}: ${bye.stderr.trim().split('\n').slice(-3).join(' / ')}`);
       problems.push(...left.orphans.map((o) => `left after destroy: ${o}`));
-      lines.push(`  apply N=${String(n).padStart(2)} killed after ${killedAt ?? '(ended before N)'}: ${problems.length === 0 ? 'ok' : problems.join('; ')}`);
+      lines.push(`  apply N=${String(n).padStart(2)} killed after ${killedAt ?? '(ended before N)'}${deliver ? ', its answer delivered' : ', its answer held'}: ${problems.length === 0 ? 'ok' : problems.join('; ')}`);
       if (problems.length > 0) failures.push(`N=${n} (killed after ${killedAt}): ${problems.join('; ')}`);
     } finally {
       ws.remove();
@@ -144,14 +148,15 @@ test('destroy killed after each of its mutating calls, then run again: nothing l
   lines.push(`destroy: ${total} mutating calls in a clean run; killing after N = ${ns.join(', ')}`);
 
   const failures: string[] = [];
-  for (const n of ns) {
+  for (const [i, n] of ns.entries()) {
     await resetEmulator();
     const ws = workspace('ec2bp-crash-');
+    const deliver = i % 2 === 1;
     try {
       const up = await runCli(applyArgs(ws, testEndpoint()), direct());
       row.runs++;
       assert.equal(up.code, 0, describeRun(up));
-      const killedAt = await killAfter(n, destroyArgs(ws, proxy.endpoint));
+      const killedAt = await killAfter(n, destroyArgs(ws, proxy.endpoint), deliver);
       const again = await runCli(destroyArgs(ws, testEndpoint()), direct());
       row.runs++;
       const ec2 = emulatorClient(testEndpoint());
@@ -165,7 +170,7 @@ test('destroy killed after each of its mutating calls, then run again: nothing l
         ...left.orphans.map((o) => `left: ${o}`),
         ...(keyFileLeft ? ['the key file key-wp-RHEL.pem is still there'] : []),
       ];
-      lines.push(`  destroy N=${String(n).padStart(2)} killed after ${killedAt ?? '(ended before N)'}: ${problems.length === 0 ? 'ok' : problems.join('; ')}`);
+      lines.push(`  destroy N=${String(n).padStart(2)} killed after ${killedAt ?? '(ended before N)'}${deliver ? ', its answer delivered' : ', its answer held'}: ${problems.length === 0 ? 'ok' : problems.join('; ')}`);
       if (problems.length > 0) failures.push(`N=${n} (killed after ${killedAt}): ${problems.join('; ')}`);
     } finally {
       ws.remove();

@@ -511,7 +511,7 @@ function probe(label: string, body: string): Promise<string | undefined> {
   );
   const started = Date.now();
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const why = (stderr ?? '').split('\n').filter((l) => l.trim() && !/^\s*\d+: 0x|^\s*$|Last few GCs|^\[\d+:0x/.test(l)).slice(0, 4).join(' | ');
       if (error && (error as { killed?: boolean }).killed) return done(`${label}: still running after ${seconds} s (a hang for the user)`);
