@@ -240,6 +240,27 @@ async function createOrAdopt(session: Session, ctx: ProviderContext, name: strin
   }
 }
 
+/** observe(), with the first contact's usual failures (no credentials, no answer, no permission)
+ * told in plain words; the SDK's error stays as the cause. */
+async function observeOrExplain(session: Session): Promise<Facts> {
+  try {
+    return await observe(session);
+  } catch (error) {
+    const code = errorCode(error) ?? '';
+    const raw = error instanceof Error ? error.message : String(error);
+    const where = session.connection.region;
+    const message =
+      code === 'CredentialsProviderError' || /credentials/i.test(raw)
+        ? t('No AWS credentials were found. Sign in (aws configure, or aws sso login --profile NAME) or choose a profile (--profile, AWS_PROFILE), then try again.')
+        : /UnauthorizedOperation|AuthFailure|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken/.test(code)
+          ? t('AWS refused to show the EC2 resources in {0} ({1}): the credentials in use are not allowed, or have expired.', where, code)
+          : /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|TimeoutError|EAI_AGAIN/.test(`${code} ${raw}`)
+            ? t('EC2 in {0} did not answer ({1}). Check the network, or the --endpoint / AWS_ENDPOINT_URL_EC2 in use.', where, raw)
+            : t('Could not read what AWS has in {0}: {1}', where, raw);
+    throw new BlueprintError('aws', code ? `${message} (${t('AWS error code')}: ${code})` : message, { cause: error });
+  }
+}
+
 function plainAction(a: PlannedAction): string {
   return { create: t('create'), update: t('update'), replace: t('replace'), delete: t('delete'), keep: t('keep') }[a.action];
 }
@@ -372,7 +393,7 @@ async function plan(input: BlueprintInput, options: EngineOptions & { only?: str
   const session = open(input, options, undefined);
   try {
     checkOnly(session, options.only);
-    const facts = await observe(session);
+    const facts = await observeOrExplain(session);
     const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
     session.emit({ type: 'plan', plan: result.plan });
     return result.plan;
@@ -390,7 +411,7 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
   const session = open(input, options, options.only ? `apply --only ${options.only}` : 'apply');
   try {
     checkOnly(session, options.only);
-    const facts = await observe(session);
+    const facts = await observeOrExplain(session);
     const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
     session.emit({ type: 'plan', plan: result.plan });
     for (const note of result.plan.notes) session.emit({ type: 'note', message: note });
@@ -407,7 +428,7 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
 async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult> {
   const session = open(input, options, 'destroy');
   try {
-    const facts = await observe(session);
+    const facts = await observeOrExplain(session);
     const result = planDestroy(session.bp, facts);
     session.emit({ type: 'plan', plan: result.plan });
     if (options.confirm && result.plan.actions.length && !(await options.confirm(result.plan)))
@@ -435,7 +456,7 @@ async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<
 async function refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile> {
   const session = open(input, options, 'refresh');
   try {
-    const facts = await observe(session);
+    const facts = await observeOrExplain(session);
     const writer = new StateWriter(session.statePath, session.state);
     // A state rebuilt from the tags starts from what AWS has.
     const stamp = new Date().toISOString();
