@@ -91,6 +91,21 @@ test('stall after the Nth mutating call: the Nth is carried out, its response an
   assert.ok((await third).Vpcs);
 });
 
+test('stall after an Action, answer delivered: the client gets that answer, the next call is held', async () => {
+  proxy.reset({ stallAfterAction: 'CreateVpc', stallDeliversResponse: true });
+  const created = await viaProxy.send(taggedVpc('10.13.0.0/16'));
+  assert.match(created.Vpc?.VpcId ?? '', /^vpc-/);
+  const stalledOn = await proxy.stalled(1000);
+  assert.equal(stalledOn.createdId, created.Vpc!.VpcId);
+  const next = viaProxy.send(new DescribeVpcsCommand({}));
+  let settled = false;
+  void next.finally(() => (settled = true)).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(settled, false);
+  proxy.release();
+  assert.ok((await next).Vpcs);
+});
+
 test('a repeated ClientToken gets the first response back instead of a second resource', async () => {
   proxy.reset({});
   const vpc = await direct.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }));

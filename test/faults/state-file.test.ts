@@ -125,3 +125,20 @@ test('a stale lock left by a process that died is taken over, saying so', { time
     ws.remove();
   }
 });
+
+test('two applies racing for the same stale lock: exactly one proceeds, the other exits 3, nothing is created twice', { timeout: 180_000 }, async () => {
+  for (let trial = 0; trial < 2; trial++) {
+    await resetEmulator();
+    const ws = workspace('ec2bp-state-');
+    try {
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      writeFileSync(`${ws.state}.lock`, JSON.stringify({ pid: Number(gone.stdout), host: hostname(), command: 'apply', startedAt: new Date().toISOString() }) + '\n');
+      const [a, b] = await Promise.all([runCli(applyArgs(ws), env()), runCli(applyArgs(ws), env())]);
+      row.runs += 2;
+      assert.deepEqual([a.code, b.code].sort(), [0, 3], `exits ${a.code} and ${b.code}:\n${describeRun(a)}\n${describeRun(b)}`);
+      await check(ws);
+    } finally {
+      ws.remove();
+    }
+  }
+});
