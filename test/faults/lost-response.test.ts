@@ -115,6 +115,44 @@ test('the response of CreateKeyPair is lost: the engine deletes the key pair it 
   });
 });
 
+test('the responses of calls that are not creates are lost too (attach, authorize, route, associate): the resend meets "already done", which is success', { timeout: 240_000 }, async () => {
+  // The SDK resends a call whose connection dropped; AWS then answers that the first one worked.
+  const actions = ['AttachInternetGateway', 'AuthorizeSecurityGroupIngress', 'CreateRoute', 'AssociateRouteTable', 'AssociateAddress'];
+  const failures: string[] = [];
+  for (const action of actions) {
+    await resetEmulator();
+    proxy.reset({ loseResponseOf: { [action]: 1 } });
+    const ws = workspace('ec2bp-lost-');
+    try {
+      const run = await runCli(['apply', ws.blueprint, '--endpoint', proxy.endpoint, '--key-dir', ws.keyDir, '--json'], cliEnv(proxy.endpoint));
+      row.runs++;
+      row.lostResponses += proxy.stats.lost;
+      if (proxy.stats.lost !== 1) failures.push(`${action}: the proxy lost ${proxy.stats.lost} responses`);
+      const ec2 = emulatorClient(testEndpoint());
+      const verdict = judgeApplied(await inventory(ec2), ws.state);
+      if (run.code !== 0) {
+        const said = run.stderr.split('\n').filter((l) => l.startsWith('✗')).join(' / ');
+        // Does a second apply at least repair it?
+        const again = await runCli(['apply', ws.blueprint, '--endpoint', testEndpoint(), '--key-dir', ws.keyDir, '--json'], cliEnv(testEndpoint()));
+        row.runs++;
+        const after = judgeApplied(await inventory(ec2), ws.state);
+        failures.push(`${action}: apply exited ${run.code} (${said}); a second apply ${again.code === 0 && after.duplicates.length + after.orphans.length + after.lost.length === 0 ? 'repaired it' : `did not repair it: ${JSON.stringify(after)}`}`);
+      } else if (verdict.duplicates.length + verdict.orphans.length + verdict.lost.length > 0) {
+        failures.push(`${action}: ${JSON.stringify(verdict)}`);
+      }
+      row.duplicates += verdict.duplicates.length;
+      await runCli(['destroy', ws.blueprint, '--yes', '--endpoint', testEndpoint(), '--key-dir', ws.keyDir, '--json'], cliEnv(testEndpoint()));
+      row.runs++;
+      const left = judgeDestroyed(await inventory(ec2));
+      ec2.destroy();
+      if (left.orphans.length > 0) failures.push(`${action}: left after destroy: ${left.orphans.join(', ')}`);
+    } finally {
+      ws.remove();
+    }
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
 /** Apply through the proxy playing eventual consistency, then destroy; `later` forgets the ids
  * created by the apply before the destroy (the destroy comes minutes later), otherwise the destroy
  * runs while they are seconds old and their first describe by id still says NotFound. */
