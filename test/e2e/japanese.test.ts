@@ -51,6 +51,17 @@ after(async () => {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 });
 
+/** Polls until `probe` gives a value; the failure shows what `describe` says. */
+async function waitForValue<T>(what: string, probe: () => Promise<T | undefined>, describe: () => Promise<string>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${await describe()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 
 /** The rows the command palette lists for `text`, once `expected` is among them (extensions register seconds after the workbench is drawn). */
@@ -140,6 +151,14 @@ test('the walkthrough shows its Japanese steps and ticks the VPC step once the V
     'SSH で接続する',
   ]);
   assert.equal(await isChecked('VPC を作成する'), false, 'the VPC step is not complete before the VPC exists');
+  // The picture beside the steps is the diagram drawn in Japanese (package.nls.ja.json points at media/walkthrough/ja/).
+  const picture = page.locator('.getting-started-media img').first();
+  const src = await waitForValue('the walkthrough picture', async () => {
+    // VS Code sets srcset (1.5x) with the path URI-encoded.
+    const value = decodeURIComponent((await picture.getAttribute('srcset').catch(() => null)) ?? (await picture.getAttribute('src').catch(() => null)) ?? '');
+    return /walkthrough/.test(value) && (await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)) ? value : undefined;
+  }, async () => picture.evaluate((img) => (img as unknown as { outerHTML: string }).outerHTML).catch((e) => String(e)));
+  assert.match(src, /media\/walkthrough\/ja\/step-0\.png/);
   await shot('03-walkthrough');
 
   // Create the VPC of the tutorial's blueprint from the palette, by its Japanese title, against the emulator.

@@ -81,8 +81,9 @@ test('the walkthrough has one step per tutorial component in its order, each wit
   const last = walkthrough.steps.slice(-2).map((s) => s.completionEvents[0]);
   assert.deepEqual(last, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance']);
   for (const step of walkthrough.steps) {
-    assert.ok(step.media.image && existsSync(join(root, step.media.image)), `${step.id}: image ${step.media.image} is missing`);
     for (const lang of ['en', 'ja']) {
+      const image = nls[lang]![(step.media.image ?? '').replace(/%/g, '')];
+      assert.ok(image && existsSync(join(root, image)), `${step.id} (${lang}): image ${image} is missing`);
       const description = nls[lang]![step.description.replace(/%/g, '')];
       assert.ok(description, `${step.id}: no ${lang} description`);
       const button = /\(command:([\w.]+)\)/.exec(description);
@@ -90,4 +91,5 @@ test('the walkthrough has one step per tutorial component in its order, each wit
     }
   }
   assert.match(nls.ja!['walkthrough.securityGroup.description']!, /セキュリティグループはインスタンスのファイアウォールです/);
+  assert.equal(nls.ja!['walkthrough.securityGroup.image'], 'media/walkthrough/ja/step-2.png', 'the Japanese walkthrough shows the diagram drawn in Japanese');
 });
