@@ -75,6 +75,17 @@ async function readInstance(ctx: ProviderContext, id: string): Promise<Instance 
   return instance && instance.State?.Name !== 'terminated' ? instance : undefined;
 }
 
+/** Runs `wait`, saying every 30 s that it is still waiting (status checks take minutes on AWS). */
+async function heartbeat<T>(ctx: ProviderContext, what: string, wait: Promise<T>): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(() => ctx.progress(t('still {0} ({1} s)', what, Math.round((Date.now() - started) / 1000))), 30_000);
+  try {
+    return await wait;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 function waiterOptions(ctx: ProviderContext, maxWaitTime: number) {
   return { client: ctx.ec2, maxWaitTime, minDelay: 5, maxDelay: 15, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) };
 }
@@ -153,11 +164,11 @@ export const instanceProvider: Provider<'instance'> = {
     // The running waiter's last answer already describes the instance: read its volume while the
     // status checks are awaited, instead of one more round trip after them.
     ctx.progress(t('waiting for {0} to be running', id));
-    const running = await waitUntilInstanceRunning(waiterOptions(ctx, 900), { InstanceIds: [id] });
+    const running = await heartbeat(ctx, t('waiting for {0} to be running', id), waitUntilInstanceRunning(waiterOptions(ctx, 900), { InstanceIds: [id] }));
     const seen = (running.reason as DescribeInstancesCommandOutput | undefined)?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);
     ctx.progress(t('waiting for the status checks of {0} (2/2)', id));
     const [, now] = await Promise.all([
-      waitUntilInstanceStatusOk(waiterOptions(ctx, 1200), { InstanceIds: [id] }),
+      heartbeat(ctx, t('waiting for the status checks of {0} (2/2)', id), waitUntilInstanceStatusOk(waiterOptions(ctx, 1200), { InstanceIds: [id] })),
       seen ? describe(ctx, [seen]).then((list) => list[0]) : instanceProvider.read(ctx, id),
     ]);
     if (!now) throw Object.assign(new Error(t('{0} stopped existing right after its launch.', id)), { name: 'InstanceVanished' });
