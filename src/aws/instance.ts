@@ -122,12 +122,12 @@ export const instanceProvider: Provider<'instance'> = {
     ctx.progress(t('image {0} ({1})', image.imageId, image.imageName ?? desired.image));
     const userData = sshPortUserData(desired.sshPort, desired.image);
     const networkInterfaces = desired.networkInterfaceId !== undefined || !desired.subnetId
-      ? [{ DeviceIndex: 0, NetworkInterfaceId: need(desired.networkInterfaceId, `the network interface of ${name}`) }]
+      ? [{ DeviceIndex: 0, NetworkInterfaceId: need(desired.networkInterfaceId, t('the network interface of {0}', name)) }]
       : [
           {
             DeviceIndex: 0,
             SubnetId: desired.subnetId,
-            Groups: (desired.groupIds ?? []).map((g) => need(g, `a security group of ${name}`)),
+            Groups: (desired.groupIds ?? []).map((g) => need(g, t('a security group of {0}', name))),
             ...(desired.privateIp ? { PrivateIpAddress: desired.privateIp } : {}),
             ...(desired.associatePublicIp !== undefined ? { AssociatePublicIpAddress: desired.associatePublicIp } : {}),
           },

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Attributes, Tags } from '../core/resource-model';
 import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider } from './provider';
+import { t } from '@vscode/l10n';
 
 type EniAttributes = Attributes<'networkInterface'>;
 
@@ -34,10 +35,10 @@ export const networkInterfaceProvider: Provider<'networkInterface'> = {
   },
   diff: diffWith('networkInterface'),
   async create(ctx, name, desired: EniAttributes) {
-    const groups = desired.groupIds.map((g) => need(g, `a security group of ${name}`));
+    const groups = desired.groupIds.map((g) => need(g, t('a security group of {0}', name)));
     const out = await ctx.ec2.send(
       new CreateNetworkInterfaceCommand({
-        SubnetId: need(desired.subnetId, `the subnet of ${name}`),
+        SubnetId: need(desired.subnetId, t('the subnet of {0}', name)),
         ...(desired.privateIp ? { PrivateIpAddress: desired.privateIp } : {}),
         ...(groups.length ? { Groups: groups } : {}),
         ...(desired.description ? { Description: desired.description } : {}),
@@ -49,7 +50,7 @@ export const networkInterfaceProvider: Provider<'networkInterface'> = {
   },
   async update(ctx, current, desired, previousTags) {
     const attrs = current.attributes as EniAttributes;
-    const groups = desired.groupIds.map((g) => need(g, `a security group of ${current.name}`));
+    const groups = desired.groupIds.map((g) => need(g, t('a security group of {0}', current.name)));
     if (groups.length !== attrs.groupIds.length || groups.some((g) => !attrs.groupIds.includes(g)))
       await ctx.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: current.id, Groups: groups }));
     if ((desired.description ?? '') !== (attrs.description ?? ''))

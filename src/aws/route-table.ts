@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Association, Attributes, Tags } from '../core/resource-model';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { t } from '@vscode/l10n';
 
 type RouteTableAttributes = Attributes<'routeTable'>;
 
@@ -30,7 +31,7 @@ const toObserved = (r: RouteTable) =>
 async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: string, desired: RouteTableAttributes['routes'], current: RouteTableAttributes['routes']) {
   const have = new Map(current.map((r) => [r.destination, r.gatewayId]));
   for (const route of desired) {
-    const gatewayId = need(route.gatewayId, `the gateway of route ${route.destination} in ${name}`);
+    const gatewayId = need(route.gatewayId, t('the gateway of route {0} in {1}', route.destination, name));
     if (!have.has(route.destination))
       await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
     else if (have.get(route.destination) !== gatewayId)

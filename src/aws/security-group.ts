@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { defaultEgress, ruleDifference, type Attributes, type SgRule, type Tags } from '../core/resource-model';
 import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { t } from '@vscode/l10n';
 
 type GroupAttributes = Attributes<'securityGroup'>;
 
@@ -51,7 +52,7 @@ const toObserved = (g: SecurityGroup) =>
   });
 
 function resolved(rules: SgRule[], name: string): SgRule[] {
-  return rules.map((r) => (r.cidr || r.groupId ? r : { ...r, groupId: need(undefined, `a security group named in a rule of ${name}`) }));
+  return rules.map((r) => (r.cidr || r.groupId ? r : { ...r, groupId: need(undefined, t('a security group named in a rule of {0}', name)) }));
 }
 
 async function reconcileRules(ctx: ProviderContext, groupId: string, name: string, desired: GroupAttributes, current: Pick<GroupAttributes, 'ingress' | 'egress'>) {
