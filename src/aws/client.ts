@@ -13,6 +13,9 @@ export interface Ec2Connection {
   region: string;
 }
 
+/** How long one HTTP request may go without an answer. */
+export const requestTimeoutMs = 30_000;
+
 /** Attempts per request, first one included; the SDK backs off between them. */
 export const maxAttempts = 10;
 
@@ -28,6 +31,9 @@ export function connectEc2(target: AwsTarget & { region: string }): Ec2Connectio
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     maxAttempts,
     retryMode: 'adaptive',
+    // A request that gets no answer is given up after a while (a create then goes through the
+    // look-up-by-tags path) instead of holding the run forever.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
   });
   const calls: CallCount = { mutating: 0, read: 0 };
   // Placed after the retry middleware, so it runs once per attempt, not once per command.

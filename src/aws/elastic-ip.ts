@@ -18,11 +18,19 @@ const toObserved = (a: Address) =>
   });
 
 async function associate(ctx: ProviderContext, allocationId: string, eniId: string, name: string): Promise<string | undefined> {
-  const out = await retryWhileSettling(ctx, name, () =>
-    ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false })),
-    ['InvalidNetworkInterfaceID.NotFound', 'InvalidAllocationID.NotFound'],
-  );
-  return out.AssociationId;
+  try {
+    const out = await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false })), [
+      'InvalidNetworkInterfaceID.NotFound',
+      'InvalidAllocationID.NotFound',
+    ]);
+    return out.AssociationId;
+  } catch (error) {
+    // A resend after a lost answer meets its own association: that is success.
+    const now = await elasticIpProvider.read(ctx, allocationId).catch(() => undefined);
+    const attrs = now?.attributes as EipAttributes | undefined;
+    if (attrs?.networkInterfaceId === eniId && attrs.associationId) return attrs.associationId;
+    throw error;
+  }
 }
 
 async function disassociate(ctx: ProviderContext, associationId: string) {
@@ -83,8 +91,8 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
     return observed('elasticIp', current.id, { ...attrs, networkInterfaceId, associationId, associate: desired.associate, tags: desired.tags });
   },
   async delete(ctx, current) {
-    const now = await elasticIpProvider.read(ctx, current.id);
-    if (!now) return;
+    // A describe may not know a fresh address yet: fall back on what was observed, never skip.
+    const now = (await elasticIpProvider.read(ctx, current.id)) ?? current;
     const attrs = now.attributes as EipAttributes;
     if (attrs.associationId) await disassociate(ctx, attrs.associationId);
     await retryWhileSettling(ctx, current.name, () =>

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Attributes, Tags } from '../core/resource-model';
 import type { ObservedResource } from '../core/planner';
-import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
 
 const toObserved = (g: InternetGateway) =>
   observed('internetGateway', g.InternetGatewayId!, {
@@ -26,10 +26,17 @@ async function detach(ctx: ProviderContext, gatewayId: string, vpcId: string, na
 }
 
 async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
-  await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId })), [
-    'InvalidInternetGatewayID.NotFound',
-    'InvalidVpcID.NotFound',
-  ]);
+  try {
+    await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId })), [
+      'InvalidInternetGatewayID.NotFound',
+      'InvalidVpcID.NotFound',
+    ]);
+  } catch (error) {
+    // The SDK resent a call whose answer was lost: "already attached" to this VPC is success.
+    if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
+    const now = await internetGatewayProvider.read(ctx, gatewayId);
+    if ((now?.attributes as Attributes<'internetGateway'> | undefined)?.vpcId !== vpcId) throw error;
+  }
 }
 
 export const internetGatewayProvider: Provider<'internetGateway'> = {
@@ -63,8 +70,8 @@ export const internetGatewayProvider: Provider<'internetGateway'> = {
     return observed('internetGateway', current.id, { vpcId, tags: desired.tags });
   },
   async delete(ctx, current) {
-    const now = await internetGatewayProvider.read(ctx, current.id);
-    if (!now) return;
+    // A describe may not know a fresh gateway yet: fall back on what was observed, never skip.
+    const now = (await internetGatewayProvider.read(ctx, current.id)) ?? current;
     const vpcId = (now.attributes as Attributes<'internetGateway'>).vpcId;
     if (vpcId) await detach(ctx, current.id, vpcId, current.name);
     await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: current.id }))));

@@ -12,7 +12,7 @@ import {
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
 import { aclDifference, type AclEntry, type Association, type Attributes, type Tags } from '../core/resource-model';
-import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
 
 type AclAttributes = Attributes<'networkAcl'>;
 
@@ -53,7 +53,15 @@ async function reconcileEntries(ctx: ProviderContext, aclId: string, desired: Ac
   const diff = aclDifference(desired, current);
   for (const e of diff.remove) await unlessNotFound(() => ctx.ec2.send(new DeleteNetworkAclEntryCommand({ NetworkAclId: aclId, RuleNumber: e.rule, Egress: e.egress })));
   for (const e of diff.replace) await ctx.ec2.send(new ReplaceNetworkAclEntryCommand(entryInput(aclId, e)));
-  for (const e of diff.create) await ctx.ec2.send(new CreateNetworkAclEntryCommand(entryInput(aclId, e)));
+  for (const e of diff.create) {
+    try {
+      await ctx.ec2.send(new CreateNetworkAclEntryCommand(entryInput(aclId, e)));
+    } catch (error) {
+      // A resend after a lost answer finds the rule number taken: write it as wanted.
+      if (errorCode(error) !== 'NetworkAclEntryAlreadyExists') throw error;
+      await ctx.ec2.send(new ReplaceNetworkAclEntryCommand(entryInput(aclId, e)));
+    }
+  }
 }
 
 /** Points the subnet's (only) ACL association at `aclId`; returns the new association. */
@@ -115,8 +123,8 @@ export const networkAclProvider: Provider<'networkAcl'> = {
     return observed('networkAcl', current.id, { vpcId: attrs.vpcId, entries: desired.entries, associations, tags: desired.tags });
   },
   async delete(ctx, current) {
-    const now = await networkAclProvider.read(ctx, current.id);
-    if (!now) return;
+    // A describe may not know a fresh ACL yet: fall back on what was observed, never skip.
+    const now = (await networkAclProvider.read(ctx, current.id)) ?? current;
     const attrs = now.attributes as AclAttributes;
     if (attrs.associations.length && attrs.vpcId) {
       const defaultAcl = await defaultAclOf(ctx, attrs.vpcId);

@@ -32,8 +32,15 @@ async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: stri
   const have = new Map(current.map((r) => [r.destination, r.gatewayId]));
   for (const route of desired) {
     const gatewayId = need(route.gatewayId, t('the gateway of route {0} in {1}', route.destination, name));
-    if (!have.has(route.destination))
-      await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+    if (!have.has(route.destination)) {
+      try {
+        await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+      } catch (error) {
+        // A resend after a lost answer finds the route there: point it where it belongs.
+        if (errorCode(error) !== 'RouteAlreadyExists') throw error;
+        await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+      }
+    }
     else if (have.get(route.destination) !== gatewayId)
       await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
   }
@@ -45,7 +52,7 @@ async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: stri
 
 /** Gives the subnet to this table: a fresh association, or, when another table of the VPC holds
  * the subnet, that association replaced (a subnet has one route table at a time). */
-async function associate(ctx: ProviderContext, tableId: string, subnetId: string): Promise<Association> {
+async function associate(ctx: ProviderContext, tableId: string, subnetId: string, attempt = 1): Promise<Association> {
   const found = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
   const existing = (found.RouteTables ?? []).flatMap((r) => (r.Associations ?? []).map((a) => ({ ...a, table: r.RouteTableId }))).find((a) => a.SubnetId === subnetId && !a.Main);
   if (existing?.table === tableId) return { subnetId, associationId: existing.RouteTableAssociationId };
@@ -57,9 +64,10 @@ async function associate(ctx: ProviderContext, tableId: string, subnetId: string
     const out = await ctx.ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnetId }));
     return { subnetId, associationId: out.AssociationId };
   } catch (error) {
-    // Another table took the subnet between the look and the call: look again.
-    if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
-    return associate(ctx, tableId, subnetId);
+    // Another table took the subnet between the look and the call, or a resend after a lost
+    // answer found our own association: look again.
+    if (errorCode(error) !== 'Resource.AlreadyAssociated' || attempt >= 3) throw error;
+    return associate(ctx, tableId, subnetId, attempt + 1);
   }
 }
 
@@ -105,8 +113,8 @@ export const routeTableProvider: Provider<'routeTable'> = {
     return observed('routeTable', current.id, { vpcId: attrs.vpcId, routes: desired.routes, associations, tags: desired.tags });
   },
   async delete(ctx, current) {
-    const now = await routeTableProvider.read(ctx, current.id);
-    if (!now) return;
+    // A describe may not know a fresh table yet: fall back on what was observed, never skip.
+    const now = (await routeTableProvider.read(ctx, current.id)) ?? current;
     for (const a of (now.attributes as RouteTableAttributes).associations)
       if (a.associationId) await unlessNotFound(() => ctx.ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.associationId! })));
     await retryWhileSettling(ctx, current.name, () => unlessNotFound(() => ctx.ec2.send(new DeleteRouteTableCommand({ RouteTableId: current.id }))));

@@ -13,7 +13,7 @@ import {
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { defaultEgress, ruleDifference, type Attributes, type SgRule, type Tags } from '../core/resource-model';
-import { diffWith, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
 import { t } from '@vscode/l10n';
 
 type GroupAttributes = Attributes<'securityGroup'>;
@@ -61,8 +61,24 @@ async function reconcileRules(ctx: ProviderContext, groupId: string, name: strin
   // Revoke first: a rule may come back with another description.
   if (ingress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.remove.map(toPermission) })));
   if (egress.remove.length) await unlessNotFound(() => ctx.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.remove.map(toPermission) })));
-  if (ingress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: ingress.add.map(toPermission) }));
-  if (egress.add.length) await ctx.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: egress.add.map(toPermission) }));
+  if (ingress.add.length) await authorize(ctx, groupId, 'ingress', ingress.add);
+  if (egress.add.length) await authorize(ctx, groupId, 'egress', egress.add);
+}
+
+async function authorize(ctx: ProviderContext, groupId: string, direction: 'ingress' | 'egress', rules: SgRule[]) {
+  const send = (list: SgRule[]) =>
+    direction === 'ingress'
+      ? ctx.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: list.map(toPermission) }))
+      : ctx.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: list.map(toPermission) }));
+  try {
+    await send(rules);
+  } catch (error) {
+    // A resend after a lost answer finds the rules there: add only what is still missing.
+    if (errorCode(error) !== 'InvalidPermission.Duplicate') throw error;
+    const now = await securityGroupProvider.read(ctx, groupId);
+    const missing = ruleDifference(rules, ((now?.attributes as GroupAttributes | undefined)?.[direction] ?? []) as SgRule[]).add;
+    if (missing.length) await send(missing);
+  }
 }
 
 /** The group's own name may appear as a source in its rules: give it its id once it has one. */
