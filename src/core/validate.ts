@@ -50,6 +50,15 @@ export function validateBlueprint(text: string): ValidationResult {
       source,
     };
   }
+  const deepAt = flowNestingBeyond(text, maxDepth);
+  if (deepAt !== undefined) {
+    // The YAML parser recurses once per level; thousands of levels overflow the stack, and an
+    // overflow inside V8's RegExp compiler aborts the whole process instead of throwing.
+    const source = new SourceMap(undefined, lines, text.length);
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    return { diagnostics: [diagnostic('error', 'too-deep', t('This value is nested more than {0} levels deep; no blueprint needs that.', maxDepth), source.rangeOfOffsets(deepAt, deepAt + 1))], source };
+  }
   let doc: Document.Parsed;
   try {
     // uniqueKeys is checked by structureProblems in one linear pass; the parser's own check is
@@ -154,6 +163,59 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The offset where flow collections ([ ], { }) nest deeper than `limit`, found in one linear
+ * pass before the parser runs. A bracket counts only where YAML lets a collection start (after
+ * a key's ": ", a "- ", "[", "{" or ","), and quoted text is skipped, so a "[" inside a
+ * description is not mistaken for nesting. */
+export function flowNestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let expectNode = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      expectNode = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t') continue;
+    if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n')) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end - 1;
+      continue;
+    }
+    if (expectNode && (c === '"' || c === "'")) {
+      for (i++; i < text.length; i++) {
+        if (text[i] === '\\' && c === '"') i++;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      expectNode = false;
+      continue;
+    }
+    if (expectNode && (c === '[' || c === '{')) {
+      if (++depth > limit) return i;
+      continue;
+    }
+    if (depth > 0 && (c === ']' || c === '}')) {
+      depth--;
+      expectNode = false;
+      continue;
+    }
+    if (c === ',' && depth > 0) {
+      expectNode = true;
+      continue;
+    }
+    if ((c === ':' || c === '-' || c === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n' || text[i + 1] === undefined || (depth > 0 && c === ':'))) {
+      expectNode = true;
+      continue;
+    }
+    expectNode = false;
+  }
+  return undefined;
 }
 
 /** One linear walk over the document: the first path deeper than `limit`, and every key that

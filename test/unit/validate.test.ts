@@ -143,3 +143,11 @@ test('columns count UTF-16 code units, as VS Code does', () => {
   assert.ok(dup);
   assert.equal(dup.endColumn - dup.column, 'vpc-🙂'.length, 'the emoji counts as two columns');
 });
+
+test('deep flow nesting is refused before parsing, at the bracket that goes too deep, and brackets in text do not count', () => {
+  const deep = 'version: 1\nvpc: ' + '['.repeat(65) + ']'.repeat(65) + '\n';
+  const found = validateBlueprint(deep).diagnostics;
+  assert.deepEqual(found.map((d) => [d.code, d.line, d.column]), [['too-deep', 2, 6 + 64]]);
+  const text = tutorialWith(['    description: SSH, HTTP and HTTPS from anywhere', `    description: "${'['.repeat(80)}" # ${'{'.repeat(80)}`]);
+  assert.deepEqual(validateBlueprint(text).diagnostics.map((d) => d.code), ['ssh-open-to-world']);
+});
