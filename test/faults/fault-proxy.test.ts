@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateVpcCommand, DeleteVpcCommand, DescribeVpcsCommand, EC2Client, RunInstancesCommand, CreateSubnetCommand, DeleteSubnetCommand } from '@aws-sdk/client-ec2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { resetEmulator, testClientConfig, testEndpoint } from '../harness/moto';
 import { decide, startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 
@@ -137,6 +138,18 @@ test('eventual consistency: NotFound on the first describe of a new resource, De
   await viaProxy.send(new DeleteVpcCommand({ VpcId: vpcId }));
   assert.equal(proxy.stats.notFound, 1);
   assert.equal(proxy.stats.dependencyViolations, 1);
+});
+
+test('a black hole: moto carries the call out, the connection stays open and silent', { timeout: 15_000 }, async () => {
+  proxy.reset({ hangResponseOf: { CreateVpc: 1 } });
+  const before = await vpcCount();
+  const client = new EC2Client({ ...testClientConfig(proxy.endpoint), maxAttempts: 1, requestHandler: new NodeHttpHandler({ requestTimeout: 500, throwOnRequestTimeout: true }) });
+  const started = Date.now();
+  await assert.rejects(client.send(taggedVpc('10.14.0.0/16')), (error: Error) => /timeout|timed out/i.test(`${error.name} ${error.message}`));
+  assert.ok(Date.now() - started >= 450);
+  client.destroy();
+  assert.equal(await vpcCount(), before + 1);
+  assert.equal(proxy.stats.hung, 1);
 });
 
 test('delay holds each call back', async () => {

@@ -153,6 +153,33 @@ test('the responses of calls that are not creates are lost too (attach, authoriz
   assert.deepEqual(failures, [], failures.join('\n'));
 });
 
+test('a create that never answers (a network black hole): the engine gives up on it after a time, finds it by its tags, and finishes without a duplicate', { timeout: 240_000 }, async () => {
+  await resetEmulator();
+  proxy.reset({ hangResponseOf: { CreateVpc: 1 } });
+  const ws = workspace('ec2bp-lost-');
+  try {
+    const started = Date.now();
+    // A run that waits forever is killed at 100 s: long enough for any sensible request timeout.
+    const run = await runCli(['apply', ws.blueprint, '--endpoint', proxy.endpoint, '--key-dir', ws.keyDir, '--json'], cliEnv(proxy.endpoint), 100_000);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    row.runs++;
+    assert.equal(proxy.stats.hung, 1);
+    assert.notEqual(run.signal, 'SIGKILL', `apply still waited for the unanswered CreateVpc after ${seconds} s: no request timeout is set on the EC2 client`);
+    assert.equal(run.code, 0, describeRun(run));
+    const ec2 = emulatorClient(testEndpoint());
+    const verdict = judgeApplied(await inventory(ec2), ws.state);
+    row.duplicates += verdict.duplicates.length;
+    row.orphans += verdict.orphans.length;
+    assert.deepEqual(verdict, { duplicates: [], orphans: [], lost: [] });
+    await runCli(['destroy', ws.blueprint, '--yes', '--endpoint', testEndpoint(), '--key-dir', ws.keyDir, '--json'], cliEnv(testEndpoint()));
+    row.runs++;
+    ec2.destroy();
+  } finally {
+    proxy.reset();
+    ws.remove();
+  }
+});
+
 /** Apply through the proxy playing eventual consistency, then destroy; `later` forgets the ids
  * created by the apply before the destroy (the destroy comes minutes later), otherwise the destroy
  * runs while they are seconds old and their first describe by id still says NotFound. */

@@ -7,6 +7,7 @@
 //   - delay: every call held back a fixed or random time before it is forwarded;
 //   - lost responses: a call is carried out by moto, then the connection is dropped before its
 //     response is returned ("did it happen?"), for chosen Actions or the Nth mutating call;
+//   - black hole: a call is carried out and its connection stays open, silent, forever;
 //   - stall: after the Nth mutating call has been carried out, its response and every later call
 //     are held, so a test can SIGKILL the client at exactly that point;
 //   - eventual consistency: the first describe naming a resource just created answers
@@ -42,6 +43,9 @@ export interface FaultPlan {
   /** Actions whose response is lost (moto carries the call out, the connection drops), and how
    * many times each: `{ CreateVpc: 1 }` loses the first CreateVpc's response only. */
   loseResponseOf: Record<string, number>;
+  /** Actions whose response never comes (moto carries the call out, the connection stays open and
+   * silent, like a network black hole), and how many times each. */
+  hangResponseOf: Record<string, number>;
   /** 1-based indexes of forwarded mutating calls whose response is lost. */
   loseResponseOfMutating: number[];
   /** After the Nth forwarded mutating call has been carried out, hold its response and every later
@@ -68,6 +72,7 @@ export type Outcome =
   | 'not-found'
   | 'dependency-violation'
   | 'token-replayed'
+  | 'hung'
   | 'client-gone';
 
 export interface CallRecord {
@@ -101,6 +106,8 @@ export interface FaultStats {
   dependencyViolations: number;
   tokenReplays: number;
   held: number;
+  /** Calls carried out and never answered (black hole). */
+  hung: number;
   /** Arrivals by Action (retries included). */
   byAction: Record<string, number>;
 }
@@ -132,6 +139,7 @@ export const defaultPlan: FaultPlan = {
   delayMs: 0,
   loseResponseOf: {},
   loseResponseOfMutating: [],
+  hangResponseOf: {},
   stallAfterMutating: 0,
   stallDeliversResponse: false,
   eventualConsistency: false,
@@ -267,6 +275,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     dependencyViolations: 0,
     tokenReplays: 0,
     held: 0,
+    hung: 0,
     byAction: {},
   });
   const proxy = {
@@ -277,6 +286,9 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
   /** Arrivals by Action, for per-Action reproducible draws. */
   let occurrences = new Map<string, number>();
   let lostSoFar = new Map<string, number>();
+  let hungSoFar = new Map<string, number>();
+  /** Connections kept open without an answer, closed on reset and stop. */
+  let hung: http.ServerResponse[] = [];
   /** Ids created through the proxy whose first describe has not happened yet. */
   let freshIds = new Set<string>();
   /** Ids already refused once with DependencyViolation. */
@@ -473,6 +485,14 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       return;
     }
 
+    if ((plan.hangResponseOf[action] ?? 0) > (hungSoFar.get(action) ?? 0)) {
+      hungSoFar.set(action, (hungSoFar.get(action) ?? 0) + 1);
+      stats.hung++;
+      note(record, 'hung');
+      hung.push(res);
+      return;
+    }
+
     const stallHere = (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating) || (plan.stallAfterAction !== undefined && action === plan.stallAfterAction);
     if (stallHere && !stallState) {
       stallState = { record };
@@ -526,6 +546,9 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     reset(next = {}) {
       for (const h of held) h.drop();
       held = [];
+      for (const r of hung) r.destroy();
+      hung = [];
+      hungSoFar = new Map();
       current = { ...defaultPlan, ...next };
       proxy.stats = emptyStats();
       proxy.calls = [];
@@ -565,6 +588,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     async stop() {
       for (const h of held) h.drop();
       held = [];
+      for (const r of hung) r.destroy();
+      hung = [];
       for (const socket of sockets) socket.destroy();
       upstreamAgent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
