@@ -7,6 +7,7 @@ import { BlueprintError } from '../core/errors';
 import { isCredentialsProblem } from './credentials';
 import { showCredentialsGuidance } from './errors';
 import type { CommandContext, OpenBlueprint } from './commands/command';
+import { kindLabel } from './labels';
 
 export function describeEvent(event: EngineEvent): string | undefined {
   switch (event.type) {
@@ -15,13 +16,13 @@ export function describeEvent(event: EngineEvent): string | undefined {
     case 'note':
       return event.message;
     case 'started':
-      return vscode.l10n.t('{0} {1} "{2}"…', actionWord(event.action), event.kind, event.name);
+      return vscode.l10n.t('{0} {1} "{2}"…', actionWord(event.action), kindLabel(event.kind), event.name);
     case 'progress':
       return `${event.name}: ${event.message}`;
     case 'done':
-      return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), event.kind, event.name, event.id ? ` (${event.id})` : '');
+      return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), kindLabel(event.kind), event.name, event.id ? ` (${event.id})` : '');
     case 'failed':
-      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), event.kind, event.name, event.message);
+      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindLabel(event.kind), event.name, event.message);
     case 'finished':
       return vscode.l10n.t('Finished {0} ({1} changing and {2} reading AWS requests).', event.ok ? vscode.l10n.t('successfully') : vscode.l10n.t('with failures'), event.calls.mutating, event.calls.read);
   }
