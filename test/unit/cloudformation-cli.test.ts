@@ -7,23 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
 import { tutorialPath, tutorialText, tutorialWith } from './builders';
+import { runCli } from './run-cli';
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    interactive: false,
-    confirm: async () => false,
-    env: { LANG: 'en_US.UTF-8', ...env },
-    cwd: process.cwd(),
-  };
-  return main(args, io).then((code) => ({ code, stdout: out.join('\n'), stderr: err.join('\n') }));
-}
+const run = runCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2bp-cfn-cli-'));
 

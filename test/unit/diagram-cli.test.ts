@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
 import { nodeId } from '../../src/core/diagram';
 import { tutorialText } from './builders';
+import { runCli } from './run-cli';
 
-function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), interactive: false, confirm: async () => false, env: { LANG: 'en_US.UTF-8' }, cwd: process.cwd() };
-  return main(args, io).then((code) => ({ code, stdout: out.join('\n'), stderr: err.join('\n') }));
-}
+const run = (args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2bp-diagram-'));
 const blueprint = join(dir, 'tutorial.blueprint.yaml');

@@ -3,24 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
 import { tutorialText, tutorialWith } from './builders';
+import { runCli } from './run-cli';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    interactive: false,
-    confirm: async () => false,
-    env: {},
-    cwd: process.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = (args: string[]) => runCli(args);
 
 function fixture(text: string, state?: object): string {
   const dir = mkdtempSync(join(tmpdir(), 'reach-cli-'));
