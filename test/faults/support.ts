@@ -1,7 +1,7 @@
 // Shared by the fault tests: run the built CLI as a child process (so it can be killed for real),
 // and take an inventory of everything in the emulator to count duplicates, orphans and losses.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -256,6 +256,15 @@ export interface SummaryRow {
  * so far, so the last one printed holds them all. */
 export function recordSummary(row: SummaryRow): void {
   const file = join(tmpdir(), `ec2bp-faults-summary-${process.ppid}.json`);
+  // Tables of earlier runs are of no use to anyone: sweep those older than a day.
+  for (const old of readdirSync(tmpdir()).filter((f) => /^ec2bp-faults-summary-\d+\.json$/.test(f))) {
+    const path = join(tmpdir(), old);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { force: true });
+    } catch {
+      // Gone already.
+    }
+  }
   let rows: SummaryRow[] = [];
   try {
     rows = JSON.parse(readFileSync(file, 'utf8')) as SummaryRow[];
