@@ -203,9 +203,20 @@ async function observe(session: Session): Promise<Facts> {
 
 /** Creates, unless AWS failed in a way that leaves open whether it was done: then the resource is
  * looked up by its tags first and adopted when it is there. Never a blind second create. */
+/** Deletes a private key file this stack wrote (the state says so) whose key pair no longer exists:
+ * without the key pair it opens nothing, and a new key pair of that name needs the file name. */
+function removeOrphanKeyFile(session: Session, name: string, keyFile: unknown): void {
+  if (typeof keyFile !== 'string' || !existsSync(keyFile)) return;
+  unlinkSync(keyFile);
+  session.emit({ type: 'note', message: t('Deleted {0}: the key pair "{1}" it belonged to no longer exists.', keyFile, name) });
+}
+
 async function createOrAdopt(session: Session, ctx: ProviderContext, name: string, desired: Attributes<Kind>): Promise<ObservedResource> {
   const component = session.list.find((c) => c.name === name)!;
   const provider = providerFor(component.kind);
+  const previous = session.state.resources[name];
+  if (component.kind === 'keyPair' && previous?.kind === 'keyPair' && previous.attributes.keyFile === keyFilePath(session.keyDir, name))
+    removeOrphanKeyFile(session, name, previous.attributes.keyFile);
   for (let attempt = 1; ; attempt++) {
     try {
       return await provider.create(ctx, name, desired as never);
@@ -434,9 +445,12 @@ async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<
     if (options.confirm && result.plan.actions.length && !(await options.confirm(result.plan)))
       throw new BlueprintError('usage', t('Nothing was deleted.'));
     const run = await runSteps(session, result, facts, options);
-    // Forget what AWS no longer has; when nothing is left the state file goes too.
+    // Forget what AWS no longer has; when nothing is left the state file goes too. A key file the
+    // engine wrote for a key pair that is gone (a destroy cut off between the two) goes with it.
     for (const [name, r] of Object.entries(session.state.resources)) {
-      if (!facts.observed[name] && !facts.strays.some((s) => s.id === r.id)) delete session.state.resources[name];
+      if (facts.observed[name] || facts.strays.some((s) => s.id === r.id)) continue;
+      if (r.kind === 'keyPair') removeOrphanKeyFile(session, name, r.attributes.keyFile);
+      delete session.state.resources[name];
     }
     if (run.ok && Object.keys(session.state.resources).length === 0) {
       try {
