@@ -7,7 +7,7 @@
 // refresh records in the state file what changed outside the tool (drift)
 import { existsSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
 import { BlueprintError } from './core/errors';
@@ -25,7 +25,7 @@ import { validateBlueprint } from './core/validate';
 import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
-import { keyFilePath } from './aws/key-pair';
+import { expandHome, keyFilePath } from './aws/key-pair';
 import { imageAliases, resolveImage } from './aws/images';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
@@ -54,7 +54,13 @@ function blueprintOf(input: BlueprintInput): Blueprint {
       first ? t('{0}:{1}:{2}: {3} Nothing was sent to AWS.', input.path, first.line, first.column, first.message) : t('{0} has errors; nothing was sent to AWS.', input.path),
     );
   }
-  return result.blueprint;
+  // A public key file is written relative to the blueprint, as a reader of the file expects,
+  // whatever the working directory of the CLI or the editor is.
+  const base = dirname(resolve(input.path));
+  const keyPairs = result.blueprint.keyPairs?.map((k) =>
+    k.publicKeyFile && !k.publicKeyFile.startsWith('~') && !isAbsolute(k.publicKeyFile) ? { ...k, publicKeyFile: resolve(base, k.publicKeyFile) } : k,
+  );
+  return keyPairs ? { ...result.blueprint, keyPairs } : result.blueprint;
 }
 
 function open(input: BlueprintInput, options: EngineOptions, command: string | undefined): Session {
@@ -94,7 +100,8 @@ function open(input: BlueprintInput, options: EngineOptions, command: string | u
       connection,
       statePath,
       state,
-      keyDir: options.keyDir ?? join(homedir(), '.ssh'),
+      // Absolute, so the key file recorded in the state works from any working directory.
+      keyDir: options.keyDir ? resolve(expandHome(options.keyDir)) : join(homedir(), '.ssh'),
       emit,
       log,
       ...(options.signal ? { signal: options.signal } : {}),
