@@ -233,6 +233,8 @@ export function planApply(bp: Blueprint, state: StateFile | undefined, facts: Fa
   for (const c of list) {
     const observed = facts.observed[c.name];
     const previous = state?.resources[c.name];
+    // A rule may name its own group: while comparing, that group's id is the one AWS has.
+    if (observed && c.kind === 'securityGroup') futureIds.set(c.name, observed.id);
     const desired = desiredOf(bp, c, idOf);
     const base = { kind: c.kind, name: c.name, dependsOn: c.dependsOn };
     if (!observed) {
