@@ -23,7 +23,10 @@ export function adoptionState(bp: Blueprint, ids: Record<string, AdoptedResource
     const found = ids[c.name];
     if (!found || found.kind !== c.kind) continue;
     const desired = desiredOf(bp, c, idOf) as unknown as Record<string, unknown>;
-    const attributes = withoutUndefined({ ...desired, ...found.attributes });
+    // The record says what AWS has: tags the import did not find (the engine's blueprint:* tags)
+    // are not pretended, so no later plan adds them to what the user built by hand.
+    const observedTags = (found.attributes.tags ?? Object.fromEntries(Object.entries((desired.tags ?? {}) as Record<string, string>).filter(([k]) => !k.startsWith('blueprint:')))) as Record<string, string>;
+    const attributes = withoutUndefined({ ...desired, ...found.attributes, tags: observedTags });
     resources[c.name] = { kind: c.kind, id: found.id, attributes, createdAt: at, updatedAt: at };
   }
   return { version: stateVersion, stack: bp.stack, region: bp.region, updatedAt: at, resources };

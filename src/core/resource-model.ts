@@ -263,10 +263,18 @@ export function aclDifference(desired: readonly AclEntry[], observed: readonly A
   return { create, replace, remove: observed.filter((e) => !desiredSlots.has(slot(e))) };
 }
 
+/** The tags the engine finds its resources by. They are written at creation; a resource
+ * imported by id (its state record has none) is not tagged afterwards: import changes nothing. */
+const bookkeepingTags = new Set(['blueprint:stack', 'blueprint:name']);
+
 /** Tags to set (new or changed) and to remove (declared before, no longer declared). */
 export function tagDifference(desired: Tags, observed: Tags, previouslyDeclared: Tags = {}): { set: Tags; remove: string[] } {
   const set: Tags = {};
-  for (const [k, v] of Object.entries(desired)) if (observed[k] !== v) set[k] = v;
+  for (const [k, v] of Object.entries(desired)) {
+    if (observed[k] === v) continue;
+    if (bookkeepingTags.has(k) && !(k in observed) && Object.keys(previouslyDeclared).length > 0 && !(k in previouslyDeclared)) continue;
+    set[k] = v;
+  }
   const remove = Object.keys(previouslyDeclared).filter((k) => !(k in desired) && k in observed);
   return { set, remove };
 }
