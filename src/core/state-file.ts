@@ -1,6 +1,6 @@
 // The state file on disk: read (a corrupt one is moved aside, never trusted), written atomically
 // (temp file, fsync, rename), and a lock file beside it so two applies never run on one stack.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { t } from '@vscode/l10n';
@@ -126,13 +126,22 @@ export function acquireStateLock(statePath: string, command: string, now: Date =
   const me: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: now.toISOString() };
   let tookOverFrom: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
+    // The lock appears whole or not at all: written to a file of our own, then linked into
+    // place (link fails if a lock exists). Created empty and written after, another run could
+    // read it in between, find it unreadable and take it over.
+    const draft = `${path}.${process.pid}.new`;
+    const fd = openSync(draft, 'w', 0o644);
     try {
-      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, JSON.stringify(me) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
       try {
-        writeSync(fd, JSON.stringify(me) + '\n');
-        fsyncSync(fd);
+        linkSync(draft, path);
       } finally {
-        closeSync(fd);
+        unlinkSync(draft);
       }
       let released = false;
       return {
@@ -166,13 +175,28 @@ export function acquireStateLock(statePath: string, command: string, now: Date =
         ),
       );
     }
-    // The holder died (or the file is unreadable): take it over.
+    // The holder died (or the file is unreadable): take it over. The stale lock is moved aside
+    // atomically and checked, so a second process taking over at the same moment cannot delete
+    // the fresh lock of the first one.
     tookOverFrom = holder;
+    const aside = `${path}.stale-${process.pid}`;
     try {
-      unlinkSync(path);
+      renameSync(path, aside);
     } catch {
-      // Someone else removed it first; try again.
+      continue; // Someone else moved it first; look again.
     }
+    const moved = readHolder(aside);
+    if (moved && (moved.pid !== holder?.pid || moved.host !== holder?.host)) {
+      // It was already a live run's new lock: give it back and step aside.
+      try {
+        linkSync(aside, path);
+      } catch {
+        // Yet another lock took its place; that run holds the stack now.
+      }
+      unlinkSync(aside);
+      throw new BlueprintError('state-locked', t('Another run holds the lock on this stack: process {0} on {1} ({2}, since {3}). Wait for it to finish; if that process is gone, delete {4}.', moved.pid, moved.host, moved.command, moved.startedAt, path));
+    }
+    unlinkSync(aside);
   }
   throw new BlueprintError('state-locked', t('The lock {0} keeps changing hands; try again.', path));
 }
