@@ -5,6 +5,7 @@ import { t } from '@vscode/l10n';
 import type { AwsTarget } from '../core/engine-api';
 import { BlueprintError } from '../core/errors';
 import { connectEc2 } from './client';
+import { sleep } from './provider';
 
 export interface PowerOptions {
   instanceId: string;
@@ -75,21 +76,8 @@ async function waitFor(ec2: EC2Client, options: PowerOptions, wanted: 'stopped' 
     options.onProgress?.(now.state);
     if (now.state === wanted) return now;
     if (Date.now() > deadline) throw new BlueprintError('aws', t('Instance {0} did not become {1} in time (it is {2}).', options.instanceId, wanted, now.state));
-    await sleep(options.pollMs ?? 3000, options.signal);
+    await sleep(options.pollMs ?? 3000, options.signal).catch(() => {
+      throw new BlueprintError('interrupted', t('Cancelled.'));
+    });
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new BlueprintError('interrupted', t('Cancelled.')));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new BlueprintError('interrupted', t('Cancelled.')));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,31 +3,18 @@
 // note — must follow LANG too, not only the validator's.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resetEmulator, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
+import { resetEmulator } from '../harness/moto';
+import { runBuiltCli, type BuiltCliRun } from '../harness/cli';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'ec2bp-cli-ja-'));
 const blueprint = join(dir, 'tutorial.blueprint.yaml');
 const keyDir = join(dir, 'keys');
 
-function run(args: string[], lang: string) {
-  assert.ok(existsSync(cli), `${cli} is missing: run \`npm run build\` first (npm run test:emulator does).`);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LANG: lang,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_REGION: TEST_REGION,
-  };
-  const r = spawnSync(process.execPath, [cli, ...args, blueprint, '--endpoint', testEndpoint(), '--key-dir', keyDir], { encoding: 'utf8', env, timeout: 300_000 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], lang: string): BuiltCliRun => runBuiltCli([...args, blueprint, '--key-dir', keyDir], { LANG: lang });
 
 before(async () => {
   await resetEmulator();

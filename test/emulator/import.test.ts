@@ -4,7 +4,6 @@
 // import changes nothing in AWS.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +17,16 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { resetEmulator, testClientConfig, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
+import { resetEmulator, testClientConfig } from '../harness/moto';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { buildDiagram } from '../../src/core/diagram';
 import type { StateFile } from '../../src/core/state';
 import type { Blueprint } from '../../src/core/schema';
 import { buildTutorialByHand } from './console-built';
+import { runBuiltCli, type BuiltCliRun } from '../harness/cli';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const ec2 = new EC2Client(testClientConfig());
 
 interface PlanJson {
@@ -35,17 +34,8 @@ interface PlanJson {
   summary: Record<'create' | 'update' | 'replace' | 'delete' | 'keep', number>;
 }
 
-function run(args: string[], options: { json?: boolean } = {}): { status: number; stdout: string; stderr: string } {
-  assert.ok(existsSync(cli), `${cli} is missing: run \`npm run build\` first (npm run test:emulator does).`);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_REGION: TEST_REGION,
-  };
-  const result = spawnSync(process.execPath, [cli, ...args, '--endpoint', testEndpoint(), ...(options.json ? ['--json'] : [])], { encoding: 'utf8', env, timeout: 300_000 });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+function run(args: string[], options: { json?: boolean } = {}): BuiltCliRun {
+  return runBuiltCli([...args, ...(options.json ? ['--json'] : [])]);
 }
 
 function validated(path: string): Blueprint {

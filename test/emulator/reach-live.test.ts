@@ -4,16 +4,15 @@
 // says SSH gets in; a stopped instance does not answer.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, CreateNetworkAclEntryCommand, EC2Client, RevokeSecurityGroupIngressCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
-import { resetEmulator, testClientConfig, testEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
+import { resetEmulator, testClientConfig } from '../harness/moto';
 import type { StateFile } from '../../src/core/state';
+import { runBuiltCli, type BuiltCliRun } from '../harness/cli';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const ec2 = new EC2Client(testClientConfig());
 
 interface Hop {
@@ -31,18 +30,7 @@ interface Verdict {
   returnHops: Hop[];
 }
 
-function run(args: string[]): { status: number; stdout: string; stderr: string } {
-  assert.ok(existsSync(cli), `${cli} is missing: run \`npm run build\` first (npm run test:emulator does).`);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_REGION: TEST_REGION,
-  };
-  const result = spawnSync(process.execPath, [cli, ...args, '--endpoint', testEndpoint()], { encoding: 'utf8', env, timeout: 300_000 });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[]): BuiltCliRun => runBuiltCli(args);
 
 function reach(file: string, ...args: string[]): { status: number; verdict: Verdict; stderr: string } {
   const r = run(['reach', file, '--json', ...args]);
