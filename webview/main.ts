@@ -248,6 +248,7 @@ function decorate(svg: SVGSVGElement, nodes: DiagramNodeInfo[]): void {
     const info = byId.get(id);
     if (!info) continue;
     g.setAttribute('data-node-id', info.id);
+    g.setAttribute('data-name', info.key);
     g.setAttribute('data-kind', info.kind);
     if (info.name) {
       g.setAttribute('data-component', info.name);

@@ -49,6 +49,9 @@ export interface DiagramNodeInfo {
   id: string;
   /** The component name ('' for the diagram's own nodes). */
   name: string;
+  /** The picture model's name of the box: the component name, `region:<region>`, `az:<zone>`,
+   * `internet`, `pc`, `note:<n>` or `group:<what>` (the SVG's `data-name`). */
+  key: string;
   kind: DiagramNodeKind;
   /** Absent for nodes that are not components (internet, your PC, region, zone, notes). */
   status?: DiagramStatus;
