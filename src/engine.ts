@@ -22,6 +22,8 @@ import { emptyState, statePathFor, type StateFile } from './core/state';
 import { acquireStateLock, readStateFile, StateWriter, type StateLock } from './core/state-file';
 import { execute, defaultParallelism, remainingChain } from './core/executor';
 import { validateBlueprint } from './core/validate';
+import { userDataFileReader } from './core/user-data-file';
+import { instanceUserData } from './core/user-data';
 import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
@@ -46,7 +48,7 @@ interface Session {
 }
 
 function blueprintOf(input: BlueprintInput): Blueprint {
-  const result = validateBlueprint(input.text);
+  const result = validateBlueprint(input.text, { readUserDataFile: userDataFileReader(input.path) });
   if (!result.blueprint) {
     const first = result.diagnostics.find((d) => d.severity === 'error');
     throw new BlueprintError(
@@ -60,7 +62,14 @@ function blueprintOf(input: BlueprintInput): Blueprint {
   const keyPairs = result.blueprint.keyPairs?.map((k) =>
     k.publicKeyFile && !k.publicKeyFile.startsWith('~') && !isAbsolute(k.publicKeyFile) ? { ...k, publicKeyFile: resolve(base, k.publicKeyFile) } : k,
   );
-  return keyPairs ? { ...result.blueprint, keyPairs } : result.blueprint;
+  // A userDataFile is read once, here: from now on the instance carries the text it was checked
+  // with (the file may change while the run goes on).
+  const instances = result.blueprint.instances?.map((i) => {
+    if (i.userDataFile === undefined) return i;
+    const { userDataFile: _file, ...rest } = i;
+    return { ...rest, userData: result.userData?.[i.name] };
+  });
+  return { ...result.blueprint, ...(keyPairs ? { keyPairs } : {}), ...(instances ? { instances } : {}) };
 }
 
 function open(input: BlueprintInput, options: EngineOptions, command: string | undefined): Session {
@@ -126,6 +135,10 @@ function providerContext(session: Session, onProgress: (message: string) => void
     region: session.connection.region,
     keyDir: session.keyDir,
     progress: onProgress,
+    userData: (name) => {
+      const instance = session.bp.instances?.find((i) => i.name === name);
+      return instance ? instanceUserData(instance, instance.userData) : undefined;
+    },
     ...(session.signal ? { signal: session.signal } : {}),
   };
 }

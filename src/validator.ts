@@ -4,5 +4,6 @@
 export * from './core/validate';
 export * from './core/schema';
 export * from './core/diagnostics';
+export { userDataFileReader } from './core/user-data-file';
 // This bundle has its own copy of @vscode/l10n: the host configures it too (Japanese later).
 export { config as configureL10n } from '@vscode/l10n';

@@ -3,6 +3,7 @@
 // user data moving sshd when sshPort is not 22. Apply waits for running and for the 2/2 status
 // checks with the SDK's waiters.
 import {
+  DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   ModifyInstanceAttributeCommand,
@@ -21,10 +22,10 @@ import {
   type Volume,
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
-import { sshPortUserData } from '../core/user-data';
+import { sshPortUserData, userDataHash } from '../core/user-data';
 import type { Attributes, Tags } from '../core/resource-model';
 import type { ObservedResource } from '../core/planner';
-import { diffWith, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
+import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
 import { resolveImage } from './images';
 
 type InstanceAttributes = Attributes<'instance'>;
@@ -54,6 +55,20 @@ function toAttributes(i: Instance, volume: Volume | undefined): Omit<InstanceAtt
   };
 }
 
+/** The hash of the user data AWS holds for the instance (undefined: none), or no key at all when
+ * AWS would not say. The text itself goes no further than this function. */
+async function userDataOf(ctx: ProviderContext, id: string): Promise<{ userDataHash?: string }> {
+  try {
+    const out = await ctx.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }));
+    const encoded = out.UserData?.Value;
+    return { userDataHash: encoded ? userDataHash(Buffer.from(encoded, 'base64').toString('utf8')) : undefined };
+  } catch (error) {
+    if (/NotFound/.test(errorCode(error) ?? '')) return { userDataHash: undefined };
+    if (/UnauthorizedOperation|AccessDenied/.test(errorCode(error) ?? '')) return {};
+    throw error;
+  }
+}
+
 async function describe(ctx: ProviderContext, instances: Instance[]): Promise<ObservedResource[]> {
   const volumeIds = instances
     .map((i) => (i.BlockDeviceMappings ?? []).find((b) => b.DeviceName === i.RootDeviceName)?.Ebs?.VolumeId)
@@ -63,9 +78,10 @@ async function describe(ctx: ProviderContext, instances: Instance[]): Promise<Ob
     const out = await unlessNotFound(() => ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds })));
     for (const v of out?.Volumes ?? []) volumes.set(v.VolumeId!, v);
   }
-  return instances.map((i) => {
+  const userData = await Promise.all(instances.map((i) => userDataOf(ctx, i.InstanceId!)));
+  return instances.map((i, n) => {
     const rootId = (i.BlockDeviceMappings ?? []).find((b) => b.DeviceName === i.RootDeviceName)?.Ebs?.VolumeId;
-    return observed('instance', i.InstanceId!, toAttributes(i, rootId ? volumes.get(rootId) : undefined) as InstanceAttributes);
+    return observed('instance', i.InstanceId!, { ...toAttributes(i, rootId ? volumes.get(rootId) : undefined), ...userData[n] } as InstanceAttributes);
   });
 }
 
@@ -120,7 +136,7 @@ export const instanceProvider: Provider<'instance'> = {
   async create(ctx, name, desired: InstanceAttributes) {
     const image = await resolveImage(ctx, desired.image);
     ctx.progress(t('image {0} ({1})', image.imageId, image.imageName ?? desired.image));
-    const userData = sshPortUserData(desired.sshPort, desired.image);
+    const userData = ctx.userData ? ctx.userData(name) : sshPortUserData(desired.sshPort, desired.image);
     const networkInterfaces = desired.networkInterfaceId !== undefined || !desired.subnetId
       ? [{ DeviceIndex: 0, NetworkInterfaceId: need(desired.networkInterfaceId, t('the network interface of {0}', name)) }]
       : [

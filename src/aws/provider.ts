@@ -18,6 +18,9 @@ export interface ProviderContext {
   signal?: AbortSignal;
   /** A line of progress for the UI ("waiting for the status checks"). */
   progress(message: string): void;
+  /** The exact user data to launch an instance with (the engine keeps the text out of the
+   * attributes, which end in the state file). */
+  userData?(instanceName: string): string | undefined;
   /** Milliseconds to wait between attempts of an eventually consistent call; tests shorten it. */
   consistencyDelayMs?: number;
 }

@@ -3,6 +3,7 @@ import { t } from '@vscode/l10n';
 import { BlueprintError } from '../core/errors';
 import { hasErrors } from '../core/diagnostics';
 import { validateBlueprint, maxBlueprintBytes, type ValidationResult } from '../core/validate';
+import { userDataFileReader } from '../core/user-data-file';
 import type { CliIo } from './command';
 import { diagnosticJson, formatDiagnostic } from './command';
 
@@ -24,7 +25,7 @@ export function readBlueprintText(file: string): string {
  * Throws invalid-blueprint when there are errors. */
 export function loadValidBlueprint(file: string, io: CliIo, options: { json: boolean }): ValidationResult & { text: string } {
   const text = readBlueprintText(file);
-  const result = validateBlueprint(text);
+  const result = validateBlueprint(text, { readUserDataFile: userDataFileReader(file) });
   if (!options.json) for (const d of result.diagnostics) io.stderr(formatDiagnostic(file, d));
   if (hasErrors(result.diagnostics)) {
     if (options.json) io.stdout(JSON.stringify({ diagnostics: result.diagnostics.map(diagnosticJson) }));

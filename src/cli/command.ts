@@ -1,4 +1,5 @@
 // The shape every CLI command has. main.ts parses the common flags and hands over.
+import { dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { Diagnostic } from '../core/diagnostics';
 import type { EngineOptions } from '../core/engine-api';
@@ -46,12 +47,13 @@ export function engineOptionsFrom(values: Values, io: CliIo): EngineOptions {
   };
 }
 
-/** `FILE:LINE:COL: error|warning CODE: message`, one a line. */
+/** `FILE:LINE:COL: error|warning CODE: message`, one a line. A finding inside an instance's
+ * userDataFile names that file (beside the blueprint) and its own line. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
+  return `${d.file ? join(dirname(file), d.file) : file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
 /** The --json shape of a diagnostic (DESIGN.md section 4): exactly these keys. */
 export function diagnosticJson(d: Diagnostic) {
-  return { severity: d.severity, code: d.code, message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn };
+  return { severity: d.severity, code: d.code, message: d.message, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, ...(d.file ? { file: d.file } : {}) };
 }

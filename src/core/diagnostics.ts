@@ -14,6 +14,9 @@ export interface Diagnostic {
   endColumn: number;
   /** A replacement for the flagged text that would fix it (nearest key or name). */
   suggestion?: string;
+  /** Set when the finding is in another file than the blueprint (an instance's userDataFile):
+   * that path as the blueprint writes it, relative to the blueprint's folder. */
+  file?: string;
 }
 
 export interface Range {

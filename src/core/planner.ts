@@ -198,6 +198,16 @@ export function diffAttributes(kind: Kind, desiredAttributes: object, observedAt
       value('keyName', t('key pair'), false);
       if (d.rootVolumeEncrypted !== (o.rootVolumeEncrypted ?? d.rootVolumeEncrypted)) replace.push(t('root volume encryption'));
       if (d.sshPort !== (o.sshPort ?? 22)) replace.push(t('SSH port {0} → {1} (set at first boot)', String(o.sshPort ?? 22), String(d.sshPort)));
+      // Compared only when both sides know it (a state written before user data was recorded,
+      // or AWS refusing DescribeInstanceAttribute, does not count as a change).
+      else if ('userDataHash' in d && 'userDataHash' in o && d.userDataHash !== o.userDataHash)
+        replace.push(
+          o.userDataHash === undefined
+            ? t('user data added (AWS runs user data only at first boot, so a new instance is launched)')
+            : d.userDataHash === undefined
+              ? t('user data removed (AWS runs user data only at first boot, so a new instance is launched)')
+              : t('user data changed (AWS runs user data only at first boot, so a new instance is launched)'),
+        );
       if (typeof d.rootVolumeSizeGiB === 'number' && typeof o.rootVolumeSizeGiB === 'number' && d.rootVolumeSizeGiB !== o.rootVolumeSizeGiB) {
         if (d.rootVolumeSizeGiB > o.rootVolumeSizeGiB) update.push(t('grow the root volume {0} → {1} GiB', o.rootVolumeSizeGiB, d.rootVolumeSizeGiB));
         else replace.push(t('root volume {0} → {1} GiB (a volume cannot shrink)', o.rootVolumeSizeGiB, d.rootVolumeSizeGiB));

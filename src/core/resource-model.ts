@@ -7,6 +7,7 @@ import { specOf, type Component, type Kind, type Spec } from './model';
 import { parsePortRange } from './ports';
 import { parseCidr } from './cidr';
 import { generatedDescription } from './validate';
+import { instanceUserData, userDataHash } from './user-data';
 
 export type Tags = Record<string, string>;
 
@@ -80,6 +81,9 @@ export interface AttributesOf {
     metadataTokens: 'required' | 'optional';
     sshUser: string;
     sshPort: number;
+    /** sha256 of the user data the instance was launched with (never the text); undefined when it
+     * has none. Absent when AWS could not be asked. */
+    userDataHash?: string;
     tags: Tags;
   };
 }
@@ -216,6 +220,8 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
         metadataTokens: s.metadataTokens ?? 'required',
         sshUser: s.sshUser ?? sshUserFor(s.image),
         sshPort: s.sshPort ?? 22,
+        // The engine has put a userDataFile's contents into userData by now (engine.ts).
+        userDataHash: userDataHash(instanceUserData(s, s.userData)),
         tags,
       };
       if (s.networkInterface) {

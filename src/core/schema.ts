@@ -132,6 +132,14 @@ const instance = z.strictObject({
   sshUser: z.string().optional().describe('Defaults from the image: ec2-user for RHEL and Amazon Linux, ubuntu for Ubuntu.'),
   sshPort: z.number().int().min(1).max(65535).optional(),
   metadataTokens: z.enum(['required', 'optional']).optional().describe('required (IMDSv2, the default) or optional.'),
+  userData: z
+    .string()
+    .optional()
+    .describe('Runs once, at first boot: a script starting with #! or a #cloud-config document. At most 16 KB. A change replaces the instance.'),
+  userDataFile: z
+    .string()
+    .optional()
+    .describe("Like userData, read from this file (relative to the blueprint, inside its folder)."),
   tags: tags.optional(),
 });
 

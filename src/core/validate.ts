@@ -21,12 +21,22 @@ import { components, findCycle, type Kind } from './model';
 import { parsePortRange, type PortRange } from './ports';
 import { reachDiagnostics } from './reach';
 import { sshPortDiagnostics } from './ssh-target';
+import { checkUserData } from './user-data-check';
+import type { UserDataFileReader } from './user-data-file';
 
 export interface ValidationResult {
   /** The blueprint, when it has no errors. */
   blueprint?: Blueprint;
   diagnostics: Diagnostic[];
   source: SourceMap;
+  /** Per instance name: its own user data (inline, or read from its userDataFile). */
+  userData?: Record<string, string>;
+}
+
+export interface ValidateOptions {
+  /** Reads userDataFile paths relative to the blueprint (userDataFileReader). Without it (an
+   * unsaved buffer), only the path itself is checked. */
+  readUserDataFile?: UserDataFileReader;
 }
 
 /** Larger files are refused before parsing: no blueprint comes near this. */
@@ -34,7 +44,7 @@ export const maxBlueprintBytes = 2 * 1024 * 1024;
 const maxAliasCount = 100;
 const maxDepth = 64;
 
-export function validateBlueprint(text: string): ValidationResult {
+export function validateBlueprint(text: string, options: ValidateOptions = {}): ValidationResult {
   const lines = new LineCounter();
   if (text.length > maxBlueprintBytes) {
     const source = new SourceMap(undefined, lines, 0);
@@ -126,6 +136,8 @@ export function validateBlueprint(text: string): ValidationResult {
   }
   const blueprint = parsed.data;
   checkSemantics(blueprint, add);
+  const userData = checkUserData(blueprint, source, text, options.readUserDataFile);
+  out.push(...userData.diagnostics);
   if (!out.some((d) => d.severity === 'error')) {
     // Whether SSH can reach each instance is part of checking the file: a blocked path is a
     // warning on the instance, unless another finding already stands on that very spot.
@@ -136,7 +148,7 @@ export function validateBlueprint(text: string): ValidationResult {
     }
   }
   const diagnostics = capped(dedupe(out)).sort(byPosition);
-  return { ...(diagnostics.some((d) => d.severity === 'error') ? {} : { blueprint }), diagnostics, source };
+  return { ...(diagnostics.some((d) => d.severity === 'error') ? {} : { blueprint, userData: userData.texts }), diagnostics, source };
 }
 
 /** Past this many findings the rest is summarized: nobody reads the 201st, and a file of

@@ -13,7 +13,7 @@ export function isBlueprintPath(filePath: string): boolean {
 }
 
 /** The validator (zod + yaml, a bundle of its own) on first use. */
-export async function loadValidator(): Promise<Pick<typeof import('../core/validate'), 'validateBlueprint'>> {
+export async function loadValidator(): Promise<Pick<typeof import('../validator'), 'validateBlueprint' | 'userDataFileReader'>> {
   const validator = loadValidatorBundle();
   // The bundle's messages speak the display language once translations ship (l10n/bundle.l10n.*.json).
   if (!l10nConfigured && vscode.l10n.bundle) validator.configureL10n({ contents: vscode.l10n.bundle });
@@ -31,7 +31,10 @@ export class ValidationCache {
   async validate(key: string, version: number | string, text: string): Promise<ValidationResult> {
     const hit = this.entries.get(key);
     if (hit && hit.version === version) return hit.result;
-    const result = (await loadValidator()).validateBlueprint(text);
+    const validator = await loadValidator();
+    // A saved file's userDataFile is read beside it; an untitled buffer has no folder.
+    const uri = vscode.Uri.parse(key);
+    const result = validator.validateBlueprint(text, uri.scheme === 'file' ? { readUserDataFile: validator.userDataFileReader(uri.fsPath) } : {});
     this.entries.set(key, { version, result });
     return result;
   }

@@ -56,17 +56,37 @@ export class BlueprintDiagnostics implements vscode.Disposable {
     const result = await this.validation.validate(document.uri.toString(), version, document.getText());
     if (document.isClosed || document.version !== version) return;
     const byKey = new Map<string, Finding>();
-    const list = result.diagnostics.map((f) => {
+    const toDiagnostic = (f: Finding) => {
       const range = toRange(f);
       const d = new vscode.Diagnostic(range, f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.code = f.code;
       d.source = diagnosticSource;
-      byKey.set(findingKey(f.code, range), f);
+      return d;
+    };
+    const list = result.diagnostics.filter((f) => !f.file).map((f) => {
+      const d = toDiagnostic(f);
+      byKey.set(findingKey(f.code, d.range), f);
       return d;
     });
     this.findings.set(document.uri.toString(), byKey);
     this.collection.set(document.uri, list);
+    // Findings inside an instance's userDataFile go on that file, at its own lines.
+    const others = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
+    for (const f of result.diagnostics) {
+      if (!f.file) continue;
+      const uri = vscode.Uri.joinPath(document.uri, '..', f.file);
+      const entry = others.get(uri.toString()) ?? { uri, list: [] };
+      entry.list.push(toDiagnostic(f));
+      others.set(uri.toString(), entry);
+    }
+    const key = document.uri.toString();
+    for (const old of this.userDataFiles.get(key) ?? []) if (!others.has(old)) this.collection.delete(vscode.Uri.parse(old));
+    for (const { uri, list: fileList } of others.values()) this.collection.set(uri, fileList);
+    this.userDataFiles.set(key, [...others.keys()]);
   }
+
+  /** Per blueprint: the user data files it put findings on, to clear them when they are fixed. */
+  private readonly userDataFiles = new Map<string, string[]>();
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
@@ -75,6 +95,8 @@ export class BlueprintDiagnostics implements vscode.Disposable {
     this.timers.delete(key);
     this.validation.forget(key);
     this.findings.delete(key);
+    for (const other of this.userDataFiles.get(key) ?? []) this.collection.delete(vscode.Uri.parse(other));
+    this.userDataFiles.delete(key);
     // A closed file's problems stay useful only while it exists on disk; VS Code's Problems
     // panel shows open files' problems, so clear them on close as other linters do.
     this.collection.delete(uri);

@@ -4,6 +4,7 @@ import { diagnosticJson, formatDiagnostic } from '../command';
 import { readBlueprintText } from '../blueprint-file';
 import { validateBlueprint } from '../../core/validate';
 import { hasErrors } from '../../core/diagnostics';
+import { userDataFileReader } from '../../core/user-data-file';
 
 export const validate: CliCommand = {
   name: 'validate',
@@ -13,7 +14,7 @@ export const validate: CliCommand = {
   usage: 'validate FILE [--json]',
   positionals: { min: 1, max: 1 },
   async run([file], values, io) {
-    const result = validateBlueprint(readBlueprintText(file!));
+    const result = validateBlueprint(readBlueprintText(file!), { readUserDataFile: userDataFileReader(file!) });
     if (values.json) {
       io.stdout(JSON.stringify(result.diagnostics.map(diagnosticJson)));
     } else {
