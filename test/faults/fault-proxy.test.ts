@@ -158,3 +158,37 @@ test('delay holds each call back', async () => {
   await viaProxy.send(new DescribeVpcsCommand({}));
   assert.ok(Date.now() - started >= 140);
 });
+
+test('settling: every call naming a fresh id answers its NotFound code until the window ends, and lists leave it out', { timeout: 20_000 }, async () => {
+  proxy.reset({ settleMs: 800 });
+  const vpc = await viaProxy.send(taggedVpc('10.40.0.0/16'));
+  const vpcId = vpc.Vpc!.VpcId!;
+  // A read by id, a write naming it, and a list by tag.
+  await assert.rejects(viaProxy.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })), { name: 'InvalidVpcID.NotFound' });
+  await assert.rejects(viaProxy.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.40.1.0/24' })), (error: Error) => {
+    assert.equal(error.name, 'InvalidVpcID.NotFound');
+    assert.match(error.message, new RegExp(`The vpc ID '${vpcId}' does not exist`));
+    return true;
+  });
+  const listed = await viaProxy.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:fault-proxy', Values: ['yes'] }] }));
+  assert.ok(!(listed.Vpcs ?? []).some((v) => v.VpcId === vpcId), 'a list by tag showed the settling VPC');
+  assert.ok((listed.Vpcs ?? []).length >= 1, 'a list by tag left out VPCs that had settled');
+  assert.equal(await vpcCount(), (listed.Vpcs ?? []).length + 1, 'moto has it all along');
+  await new Promise((resolve) => setTimeout(resolve, 900));
+  const subnet = await viaProxy.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.40.1.0/24' }));
+  const subnetId = subnet.Subnet!.SubnetId!;
+  await assert.rejects(viaProxy.send(new DeleteSubnetCommand({ SubnetId: subnetId })), { name: 'InvalidSubnetID.NotFound' });
+  await new Promise((resolve) => setTimeout(resolve, 900));
+  await viaProxy.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
+  assert.ok((await viaProxy.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.length === 1);
+  assert.equal(proxy.stats.notVisible, 3);
+});
+
+test('refusals: an Action answers the AWS error it is given, as many times as asked, without reaching moto', async () => {
+  proxy.reset({ refuse: { CreateVpc: { code: 'VpcLimitExceeded', message: 'The maximum number of VPCs has been reached.', times: 1 } } });
+  const before = await vpcCount();
+  await assert.rejects(viaProxy.send(taggedVpc('10.41.0.0/16')), { name: 'VpcLimitExceeded', message: 'The maximum number of VPCs has been reached.' });
+  assert.equal(await vpcCount(), before);
+  await viaProxy.send(taggedVpc('10.41.0.0/16'));
+  assert.equal(proxy.stats.refused, 1);
+});

@@ -13,6 +13,11 @@
 //   - eventual consistency: the first describe naming a resource just created answers
 //     `…NotFound`; the first delete (or gateway detach) of a subnet, security group, internet
 //     gateway or VPC after some dependant was removed answers `DependencyViolation`;
+//   - settling (AWS's "Eventual consistency in the Amazon EC2 API" in full): for a window after a
+//     create, every call naming the new id — reads, writes and deletes — answers that id's
+//     `…NotFound` code, and describes that list by tag or filter leave the resource out;
+//   - refusals moto never answers (InsufficientInstanceCapacity, Unsupported, AddressLimitExceeded,
+//     VcpuLimitExceeded, OptInRequired, …), with AWS's status code and message;
 //   - ClientToken idempotency, which AWS has and moto lacks: a repeated mutating call with the same
 //     ClientToken gets the first call's response again instead of being carried out twice.
 // Every call is counted by Action. Random decisions are derived from (seed, Action, how many times
@@ -60,6 +65,20 @@ export interface FaultPlan {
   eventualConsistency: boolean;
   /** Replay the first response for a repeated ClientToken, as AWS does (moto does not). Default on. */
   clientTokens: boolean;
+  /** Milliseconds during which each id a create returns is not visible yet: every call naming it
+   * answers its NotFound code, lists leave it out (0 = off). A pair [min, max] draws each id's
+   * window at random (seeded). */
+  settleMs: number | [number, number];
+  /** Actions AWS refuses, answered without reaching moto: `{ RunInstances: { code: 'Unsupported',
+   * message: '…' } }`. `times` (default: always) counts the refusals; `status` defaults to 400. */
+  refuse: Record<string, Refusal>;
+}
+
+export interface Refusal {
+  code: string;
+  message: string;
+  status?: number;
+  times?: number;
 }
 
 export type Outcome =
@@ -73,6 +92,8 @@ export type Outcome =
   | 'dependency-violation'
   | 'token-replayed'
   | 'hung'
+  | 'refused'
+  | 'not-visible'
   | 'client-gone';
 
 export interface CallRecord {
@@ -89,6 +110,8 @@ export interface CallRecord {
   status?: number;
   /** The id moto gave a resource this call created. */
   createdId?: string;
+  /** Items a list left out because they were still settling. */
+  hidden?: string[];
 }
 
 export interface FaultStats {
@@ -108,6 +131,10 @@ export interface FaultStats {
   held: number;
   /** Calls carried out and never answered (black hole). */
   hung: number;
+  /** Calls answered NotFound because an id they named was still settling. */
+  notVisible: number;
+  /** Calls answered with a refusal of `plan.refuse`. */
+  refused: number;
   /** Arrivals by Action (retries included). */
   byAction: Record<string, number>;
 }
@@ -144,6 +171,8 @@ export const defaultPlan: FaultPlan = {
   stallDeliversResponse: false,
   eventualConsistency: false,
   clientTokens: true,
+  settleMs: 0,
+  refuse: {},
 };
 
 /** Describe*, Get* and List* only read; everything else changes something (as src/aws/client.ts counts). */
@@ -151,20 +180,87 @@ export function isMutatingAction(action: string): boolean {
   return !/^(Describe|Get|List)/.test(action);
 }
 
-/** The primary id in a create's response, by Action: the XML element that holds it. */
-const createdIdElement: Record<string, string> = {
-  CreateVpc: 'vpcId',
-  CreateSubnet: 'subnetId',
-  CreateInternetGateway: 'internetGatewayId',
-  CreateRouteTable: 'routeTableId',
-  CreateSecurityGroup: 'groupId',
-  CreateNetworkAcl: 'networkAclId',
-  CreateNetworkInterface: 'networkInterfaceId',
-  AllocateAddress: 'allocationId',
-  CreateKeyPair: 'keyName',
-  ImportKeyPair: 'keyName',
-  RunInstances: 'instanceId',
+/** The primary id in a create's response, by Action: the XML element that holds it (a key pair
+ * is named by its name and by its id). */
+const createdIdElement: Record<string, string[]> = {
+  CreateVpc: ['vpcId'],
+  CreateSubnet: ['subnetId'],
+  CreateInternetGateway: ['internetGatewayId'],
+  CreateRouteTable: ['routeTableId'],
+  CreateSecurityGroup: ['groupId'],
+  CreateNetworkAcl: ['networkAclId'],
+  CreateNetworkInterface: ['networkInterfaceId'],
+  AllocateAddress: ['allocationId'],
+  CreateKeyPair: ['keyName', 'keyPairId'],
+  ImportKeyPair: ['keyName', 'keyPairId'],
+  RunInstances: ['instanceId'],
 };
+
+/** The NotFound code and message AWS answers for an id that does not exist (yet), by the id's
+ * prefix; a key pair is named by its name, which has no prefix of its own. */
+const notFoundByPrefix: [RegExp, string, string][] = [
+  [/^vpc-/, 'InvalidVpcID.NotFound', "The vpc ID '{}' does not exist"],
+  [/^subnet-/, 'InvalidSubnetID.NotFound', "The subnet ID '{}' does not exist"],
+  [/^igw-/, 'InvalidInternetGatewayID.NotFound', "The internetGateway ID '{}' does not exist"],
+  [/^rtb-/, 'InvalidRouteTableID.NotFound', "The routeTable ID '{}' does not exist"],
+  [/^sg-/, 'InvalidGroup.NotFound', "The security group '{}' does not exist"],
+  [/^acl-/, 'InvalidNetworkAclID.NotFound', "The networkAcl ID '{}' does not exist"],
+  [/^eni-/, 'InvalidNetworkInterfaceID.NotFound', "The networkInterface ID '{}' does not exist"],
+  [/^eipalloc-/, 'InvalidAllocationID.NotFound', "The allocation ID '{}' does not exist"],
+  [/^i-/, 'InvalidInstanceID.NotFound', "The instance ID '{}' does not exist"],
+];
+const keyPairNotFound: [string, string] = ['InvalidKeyPair.NotFound', "The key pair '{}' does not exist"];
+
+/** Where a describe lists its items, and the element holding each item's id (a reservation is
+ * hidden by its instance's id). */
+const listedItems: Record<string, { set: string; id: string }> = {
+  DescribeVpcs: { set: 'vpcSet', id: 'vpcId' },
+  DescribeSubnets: { set: 'subnetSet', id: 'subnetId' },
+  DescribeInternetGateways: { set: 'internetGatewaySet', id: 'internetGatewayId' },
+  DescribeRouteTables: { set: 'routeTableSet', id: 'routeTableId' },
+  DescribeSecurityGroups: { set: 'securityGroupInfo', id: 'groupId' },
+  DescribeNetworkAcls: { set: 'networkAclSet', id: 'networkAclId' },
+  DescribeNetworkInterfaces: { set: 'networkInterfaceSet', id: 'networkInterfaceId' },
+  DescribeAddresses: { set: 'addressesSet', id: 'allocationId' },
+  DescribeKeyPairs: { set: 'keySet', id: 'keyPairId' },
+  DescribeInstances: { set: 'reservationSet', id: 'instanceId' },
+};
+
+/** Parameters whose values are not resource ids: filters (a list by filter leaves a settling item
+ * out instead of failing), tags, names and tokens. */
+const notNaming = /^(Filter\.|TagSpecification\.|Tag\.|ClientToken$|Action$|Version$|Description$|GroupDescription$|GroupName$|UserData$)/;
+
+/** Removes from a list response the top-level items of `set` whose `id` element is in `hidden`. */
+export function hideListed(xml: string, set: string, id: string, hidden: (id: string) => boolean): { xml: string; removed: string[] } {
+  const open = xml.indexOf(`<${set}>`);
+  const close = xml.lastIndexOf(`</${set}>`);
+  if (open < 0 || close < 0) return { xml, removed: [] };
+  const start = open + set.length + 2;
+  const inner = xml.slice(start, close);
+  const items: string[] = [];
+  let depth = 0;
+  let itemStart = -1;
+  const tag = /<(\/?)item>/g;
+  for (let m = tag.exec(inner); m; m = tag.exec(inner)) {
+    if (!m[1]) {
+      if (depth === 0) itemStart = m.index;
+      depth++;
+    } else if (--depth === 0) {
+      items.push(inner.slice(itemStart, m.index + m[0].length));
+    }
+  }
+  if (!items.length) return { xml, removed: [] };
+  const removed: string[] = [];
+  const kept = items.filter((item) => {
+    const value = new RegExp(`<${id}>([^<]+)</${id}>`).exec(item)?.[1];
+    if (value && hidden(value)) {
+      removed.push(value);
+      return false;
+    }
+    return true;
+  });
+  return removed.length ? { xml: xml.slice(0, start) + kept.join('') + xml.slice(close), removed } : { xml, removed };
+}
 
 /** Query parameters that name resources in a describe, and the NotFound code AWS answers for each. */
 const notFoundCodeOfParam: [RegExp, string][] = [
@@ -276,6 +372,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     tokenReplays: 0,
     held: 0,
     hung: 0,
+    notVisible: 0,
+    refused: 0,
     byAction: {},
   });
   const proxy = {
@@ -291,6 +389,14 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
   let hung: http.ServerResponse[] = [];
   /** Ids created through the proxy whose first describe has not happened yet. */
   let freshIds = new Set<string>();
+  /** Ids still settling: when each becomes visible, and what AWS answers until then. */
+  let settling = new Map<string, { until: number; code: string; message: string }>();
+  let refusedSoFar = new Map<string, number>();
+  const settlingId = (value: string) => {
+    const s = settling.get(value);
+    if (s && s.until <= Date.now()) settling.delete(value);
+    return settling.get(value);
+  };
   /** Ids already refused once with DependencyViolation. */
   let refusedOnce = new Set<string>();
   let dependantRemoved = false;
@@ -407,6 +513,25 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       }
     }
 
+    const refusal = plan.refuse[action];
+    if (refusal && (refusal.times ?? Infinity) > (refusedSoFar.get(action) ?? 0)) {
+      refusedSoFar.set(action, (refusedSoFar.get(action) ?? 0) + 1);
+      stats.refused++;
+      note(record, 'refused');
+      return sendError(res, refusal.status ?? 400, refusal.code, refusal.message);
+    }
+
+    if (settling.size) {
+      for (const [name, value] of Object.entries(params)) {
+        if (notNaming.test(name)) continue;
+        const s = settlingId(value);
+        if (!s) continue;
+        stats.notVisible++;
+        note(record, 'not-visible');
+        return sendError(res, 400, s.code, s.message);
+      }
+    }
+
     if (plan.eventualConsistency) {
       if (!mutating) {
         for (const [name, value] of Object.entries(params)) {
@@ -464,11 +589,30 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     const ok = upstream.status >= 200 && upstream.status < 300;
     if (ok && tokenKey) tokenResponses.set(tokenKey, upstream);
     if (ok) {
-      const element = createdIdElement[action];
-      const match = element ? new RegExp(`<${element}>([^<]+)</${element}>`).exec(upstream.body.toString('utf8')) : null;
-      if (match) {
-        record.createdId = match[1];
-        freshIds.add(match[1]!);
+      const text = upstream.body.toString('utf8');
+      for (const [i, element] of (createdIdElement[action] ?? []).entries()) {
+        const match = new RegExp(`<${element}>([^<]+)</${element}>`).exec(text);
+        if (!match) continue;
+        const id = match[1]!;
+        if (i === 0) {
+          record.createdId = id;
+          freshIds.add(id);
+        }
+        const window = plan.settleMs;
+        const ms = Array.isArray(window) ? window[0] + Math.floor(decide(plan.seed, 'settle', id, 1) * (window[1] - window[0] + 1)) : window;
+        if (ms > 0) {
+          const byPrefix = notFoundByPrefix.find(([prefix]) => prefix.test(id));
+          const [code, message] = /Key/.test(action) || !byPrefix ? keyPairNotFound : [byPrefix[1], byPrefix[2]];
+          settling.set(id, { until: Date.now() + ms, code, message: message.replace('{}', id) });
+        }
+      }
+      const list = listedItems[action];
+      if (list && settling.size) {
+        const shown = hideListed(text, list.set, list.id, (id) => !!settlingId(id));
+        if (shown.removed.length) {
+          record.hidden = shown.removed;
+          upstream = { ...upstream, body: Buffer.from(shown.xml, 'utf8') };
+        }
       }
       if (removesDependant.has(action)) dependantRemoved = true;
     }
@@ -556,6 +700,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       occurrences = new Map();
       lostSoFar = new Map();
       freshIds = new Set();
+      settling = new Map();
+      refusedSoFar = new Map();
       refusedOnce = new Set();
       dependantRemoved = false;
       tokenResponses = new Map();
