@@ -103,6 +103,9 @@ function open(input: BlueprintInput, options: EngineOptions, command: string | u
       });
     }
     const connection = connectEc2({ region, ...(options.profile ? { profile: options.profile } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+    // What the state records as created a few minutes ago may not be visible everywhere in AWS yet.
+    for (const r of Object.values(state.resources))
+      connection.settling.remember([r.id, ...(r.kind === 'keyPair' && typeof r.attributes.keyName === 'string' ? [r.attributes.keyName] : [])], r.createdAt);
     return {
       bp,
       list: components(bp),
@@ -130,7 +133,7 @@ function close(session: Session): void {
 
 function providerContext(session: Session, onProgress: (message: string) => void = () => {}): ProviderContext {
   return {
-    ec2: session.connection.ec2,
+    ec2: session.connection.settling.client(session.connection.ec2, { progress: onProgress, ...(session.signal ? { signal: session.signal } : {}) }),
     stack: session.bp.stack,
     region: session.connection.region,
     keyDir: session.keyDir,
@@ -187,11 +190,18 @@ async function observe(session: Session): Promise<Facts> {
     observed[name] = withLocalAttributes(session, chosen, byName.get(name));
     for (const other of found) if (other !== chosen) strays.push(withLocalAttributes(session, other, undefined));
   }
-  // Resources in the state whose tags were removed outside the tool.
+  // Resources in the state that a list leaves out: their tags were removed outside the tool, or
+  // they are so new that AWS does not list them yet (the read waits for those).
   await Promise.all(
     Object.entries(session.state.resources).map(async ([name, r]) => {
       if (observed[name] || listed.some((l) => l.id === r.id)) return;
       const found = await providerFor(r.kind).read(ctx, r.id);
+      if (!found && session.connection.settling.isYoung(r.createdAt))
+        // Never taken for gone, which would create a second one.
+        throw new BlueprintError(
+          'aws',
+          t('{0} ({1}) was created at {2}, but AWS still does not show it. It is not created again, so that there is no second one: wait a minute and run this again.', name, r.id, r.createdAt),
+        );
       if (!found) return;
       found.name = name;
       const c = byName.get(name);
@@ -277,6 +287,7 @@ async function observeOrExplain(session: Session): Promise<Facts> {
   try {
     return await observe(session);
   } catch (error) {
+    if (error instanceof BlueprintError) throw error;
     const code = errorCode(error) ?? '';
     const raw = error instanceof Error ? error.message : String(error);
     const where = session.connection.region;

@@ -5,12 +5,15 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import type { AwsTarget } from '../core/engine-api';
 import type { CallCount } from '../core/events';
+import { Settling } from './settling';
 
 export interface Ec2Connection {
   ec2: EC2Client;
   /** Requests sent so far: each retry attempt and each waiter poll counts. */
   calls: CallCount;
   region: string;
+  /** The ids that may not be visible everywhere in AWS yet (see settling.ts). */
+  settling: Settling;
 }
 
 /** How long one HTTP request may go without an answer. */
@@ -50,7 +53,7 @@ export function connectEc2(target: AwsTarget & { region: string }): Ec2Connectio
     },
     { name: 'ec2BlueprintCallCounter', relation: 'after', toMiddleware: 'retryMiddleware', override: true },
   );
-  return { ec2, calls, region: target.region };
+  return { ec2, calls, region: target.region, settling: new Settling() };
 }
 
 /** Creates that AWS would carry out twice if sent twice (no idempotency token). */

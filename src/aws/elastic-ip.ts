@@ -17,12 +17,10 @@ const toObserved = (a: Address) =>
     tags: fromAwsTags(a.Tags),
   });
 
-async function associate(ctx: ProviderContext, allocationId: string, eniId: string, name: string): Promise<string | undefined> {
+async function associate(ctx: ProviderContext, allocationId: string, eniId: string): Promise<string | undefined> {
   try {
-    const out = await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false })), [
-      'InvalidNetworkInterfaceID.NotFound',
-      'InvalidAllocationID.NotFound',
-    ]);
+    // A fresh address or interface that AWS does not show yet is waited for by the client (settling.ts).
+    const out = await ctx.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, AllowReassociation: false }));
     return out.AssociationId;
   } catch (error) {
     // A resend after a lost answer meets its own association: that is success.
@@ -62,7 +60,7 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
     if (desired.associate && desired.networkInterfaceId) {
       ctx.progress(`associating ${out.PublicIp} with ${desired.networkInterfaceId}`);
       try {
-        associationId = await associate(ctx, id, desired.networkInterfaceId, name);
+        associationId = await associate(ctx, id, desired.networkInterfaceId);
       } catch (error) {
         // A create that fails leaves nothing behind.
         await unlessNotFound(() => ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: id }))).catch(() => undefined);
@@ -84,7 +82,7 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
     const target = desired.associate ? desired.networkInterfaceId : undefined;
     if (target !== networkInterfaceId) {
       if (associationId) await disassociate(ctx, associationId);
-      associationId = target ? await associate(ctx, current.id, target, current.name) : undefined;
+      associationId = target ? await associate(ctx, current.id, target) : undefined;
       networkInterfaceId = target;
     }
     await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);

@@ -25,12 +25,10 @@ async function detach(ctx: ProviderContext, gatewayId: string, vpcId: string, na
   );
 }
 
-async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string, name: string) {
+async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string) {
   try {
-    await retryWhileSettling(ctx, name, () => ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId })), [
-      'InvalidInternetGatewayID.NotFound',
-      'InvalidVpcID.NotFound',
-    ]);
+    // A fresh gateway or VPC that AWS does not show yet is waited for by the client (settling.ts).
+    await ctx.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }));
   } catch (error) {
     // The SDK resent a call whose answer was lost: "already attached" to this VPC is success.
     if (errorCode(error) !== 'Resource.AlreadyAssociated') throw error;
@@ -56,7 +54,7 @@ export const internetGatewayProvider: Provider<'internetGateway'> = {
     const out = await ctx.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecifications(['internet-gateway'], desired.tags) }));
     const id = out.InternetGateway!.InternetGatewayId!;
     ctx.progress(`attaching ${id} to ${vpcId}`);
-    await attach(ctx, id, vpcId, name);
+    await attach(ctx, id, vpcId);
     return observed('internetGateway', id, { vpcId, tags: desired.tags });
   },
   async update(ctx, current: ObservedResource, desired, previousTags) {
@@ -64,7 +62,7 @@ export const internetGatewayProvider: Provider<'internetGateway'> = {
     const vpcId = need(desired.vpcId, `the VPC of ${current.name}`);
     if (attrs.vpcId !== vpcId) {
       if (attrs.vpcId) await detach(ctx, current.id, attrs.vpcId, current.name);
-      await attach(ctx, current.id, vpcId, current.name);
+      await attach(ctx, current.id, vpcId);
     }
     await reconcileTags(ctx, [current.id], desired.tags, attrs.tags as Tags, previousTags);
     return observed('internetGateway', current.id, { vpcId, tags: desired.tags });

@@ -84,9 +84,9 @@ export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | und
   }
 }
 
-/** Error codes AWS answers for a short while after a related change (a terminate, a detach, a
- * fresh create), that go away by themselves. */
-export const transientConsistencyCodes = ['DependencyViolation', 'InvalidNetworkInterface.InUse', 'IncorrectState', 'InvalidGroup.InUse', 'InvalidInstanceID.NotFound'];
+/** Error codes AWS answers for a short while after a related change (a terminate, a detach), that
+ * go away by themselves. A NotFound for a fresh id is the client's to wait out (settling.ts). */
+export const transientConsistencyCodes = ['DependencyViolation', 'InvalidNetworkInterface.InUse', 'IncorrectState', 'InvalidGroup.InUse'];
 
 /** AWS's eventual consistency, and only that: retry a call that fails with one of `codes` a bounded
  * number of times with growing pauses (0.5 s, 1 s, 2 s, … up to 10 s; about 1 min in all).
