@@ -2,12 +2,15 @@
 // a beginner starts from a working file. Pure (text in, text out); the comments follow the
 // tutorial's steps in the reader's language.
 import { t } from '@vscode/l10n';
+import { wordpressCloudConfig } from './wordpress';
 
 export interface NewBlueprintAnswers {
   /** The reader's own suffix, like the tutorial's "Atsushi". */
   suffix: string;
   region: string;
   availabilityZone: string;
+  /** The tutorial's network and instance alone (default), or with WordPress set up at first boot. */
+  template?: 'tutorial' | 'wordpress';
 }
 
 /** The regions offered first, with the availability zones a new account gets in each. */
@@ -51,17 +54,20 @@ export function suffixProblem(suffix: string): string | undefined {
 }
 
 /** The file name the blueprint gets: `<suffix>.blueprint.yaml`. */
-export const newBlueprintFileName = (suffix: string) => `${suffix}.blueprint.yaml`;
+export const newBlueprintFileName = (suffix: string, template: NewBlueprintAnswers['template'] = 'tutorial') =>
+  template === 'wordpress' ? `${suffix}-wordpress.blueprint.yaml` : `${suffix}.blueprint.yaml`;
 
 /** The tutorial's blueprint (parts one and two) with the reader's names, region and zone. */
-export function newBlueprintText({ suffix, region, availabilityZone }: NewBlueprintAnswers): string {
+export function newBlueprintText({ suffix, region, availabilityZone, template = 'tutorial' }: NewBlueprintAnswers): string {
   const c = (text: string) => `# ${text}`;
   const subnet = `public-subnet-1${availabilityZone.slice(-1)}-${suffix}`;
+  // Key pair names are per account and region: the WordPress stack must not take the tutorial's.
+  const keyPair = template === 'wordpress' ? `key-wp-WordPress-${suffix}` : `key-wp-RHEL-${suffix}`;
   return [
     c(t('The network and EC2 instance of the tutorial "how an EC2 instance gets connected to the internet", with your names.')),
     c(t('Create the components one by one (Command Palette: "Blueprint: Create …") or all at once ("Blueprint: Apply All").')),
     'version: 1',
-    `stack: wp-${suffix.toLowerCase()}`,
+    `stack: wp-${suffix.toLowerCase()}${template === 'wordpress' ? '-wordpress' : ''}`,
     `region: ${region}`,
     '',
     c(t('1. The VPC: your own private network in AWS. Everything else lives inside it.')),
@@ -110,7 +116,7 @@ export function newBlueprintText({ suffix, region, availabilityZone }: NewBluepr
     '',
     c(t('8. The key pair: its private key is downloaded once, when it is created, and is what you log in with.')),
     'keyPairs:',
-    `  - name: key-wp-RHEL-${suffix}`,
+    `  - name: ${keyPair}`,
     '',
     c(t('9. The EC2 instance: Red Hat Enterprise Linux 8 on the network interface above.')),
     'instances:',
@@ -119,8 +125,15 @@ export function newBlueprintText({ suffix, region, availabilityZone }: NewBluepr
     '    instanceType: t2.large',
     `    networkInterface: eni-wp-${suffix}`,
     '    rootVolume: { sizeGiB: 30 }',
-    `    keyPair: key-wp-RHEL-${suffix}`,
+    `    keyPair: ${keyPair}`,
     '    sshUser: ec2-user',
+    ...(template === 'wordpress'
+      ? [
+          '    ' + c(t('10. The user data: at its first boot the instance installs Apache, PHP, MariaDB and WordPress by itself (log: /var/log/cloud-init-output.log).')),
+          '    userData: |',
+          ...wordpressCloudConfig.replace(/\n$/, '').split('\n').map((line) => (line ? `      ${line}` : '')),
+        ]
+      : []),
     '',
   ].join('\n');
 }

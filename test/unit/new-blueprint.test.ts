@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { newBlueprintFileName, newBlueprintText, regionZones, suffixProblem } from '../../src/core/new-blueprint';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
+import { wordpressCloudConfig } from '../../src/core/wordpress';
 
 const root = join(__dirname, '..', '..');
 
@@ -92,4 +93,27 @@ test('the walkthrough has one step per tutorial component in its order, each wit
   }
   assert.match(nls.ja!['walkthrough.securityGroup.description']!, /セキュリティグループはインスタンスのファイアウォールです/);
   assert.equal(nls.ja!['walkthrough.securityGroup.image'], 'media/walkthrough/ja/step-2.png', 'the Japanese walkthrough shows the diagram drawn in Japanese');
+});
+
+test('New Blueprint with WordPress: valid, its own stack, key pair and file, and the cloud-config of the example', () => {
+  const text = newBlueprintText({ suffix: 'Hanako', region: 'ap-northeast-1', availabilityZone: 'ap-northeast-1a', template: 'wordpress' });
+  const result = validateBlueprint(text);
+  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(result.blueprint?.stack, 'wp-hanako-wordpress');
+  assert.equal(result.blueprint?.keyPairs?.[0]?.name, 'key-wp-WordPress-Hanako');
+  assert.equal(newBlueprintFileName('Hanako', 'wordpress'), 'Hanako-wordpress.blueprint.yaml');
+  assert.equal(result.userData?.['ec2-wp-RHEL8-Hanako'], wordpressCloudConfig);
+  // The tutorial's blueprint stays without user data.
+  assert.equal(validateBlueprint(newBlueprintText({ suffix: 'Hanako', region: 'ap-northeast-1', availabilityZone: 'ap-northeast-1a' })).blueprint?.instances?.[0]?.userData, undefined);
+});
+
+test('examples/wordpress.blueprint.yaml validates without errors and carries the same cloud-config', () => {
+  const result = validateBlueprint(readFileSync(join(root, 'examples', 'wordpress.blueprint.yaml'), 'utf8'));
+  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(result.diagnostics.map((d) => d.code), ['ssh-open-to-world'], 'the tutorial\'s one teaching note, nothing about the user data');
+  assert.equal(result.userData?.['ec2-wp-RHEL8'], wordpressCloudConfig);
+  // What the issue asks of it: RHEL 8's module streams, SELinux booleans, firewalld, a password made on the box.
+  for (const needle of ['dnf module enable -y php:8.2 mariadb:10.5', 'httpd_can_network_connect_db', 'firewall-cmd --permanent --add-service=http', 'openssl rand'])
+    assert.ok(wordpressCloudConfig.includes(needle), needle);
+  assert.ok(!/password\s*:/i.test(wordpressCloudConfig));
 });

@@ -10,7 +10,8 @@ function answersOf(arg: unknown): Partial<NewBlueprintAnswers> {
   if (!arg || typeof arg !== 'object') return {};
   const a = arg as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { ...(str(a.suffix) ? { suffix: str(a.suffix) } : {}), ...(str(a.region) ? { region: str(a.region) } : {}), ...(str(a.availabilityZone) ? { availabilityZone: str(a.availabilityZone) } : {}) };
+  const template = a.template === 'wordpress' || a.template === 'tutorial' ? { template: a.template as 'wordpress' | 'tutorial' } : {};
+  return { ...template, ...(str(a.suffix) ? { suffix: str(a.suffix) } : {}), ...(str(a.region) ? { region: str(a.region) } : {}), ...(str(a.availabilityZone) ? { availabilityZone: str(a.availabilityZone) } : {}) };
 }
 
 export async function newBlueprint(ctx: CommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
@@ -20,6 +21,21 @@ export async function newBlueprint(ctx: CommandContext, arg?: unknown): Promise<
     return undefined;
   }
   const given = answersOf(arg);
+  // Asked only when nothing was given: callers passing answers get the tutorial unless they say.
+  const template =
+    given.template ??
+    (arg === undefined
+      ? (
+          await vscode.window.showQuickPick(
+            [
+              { label: vscode.l10n.t('The tutorial'), description: vscode.l10n.t('the network and an EC2 instance you log in to with SSH'), template: 'tutorial' as const },
+              { label: vscode.l10n.t('The tutorial + WordPress'), description: vscode.l10n.t('the same, and the instance installs Apache, PHP, MariaDB and WordPress at its first boot'), template: 'wordpress' as const },
+            ],
+            { title: vscode.l10n.t('New Blueprint'), placeHolder: vscode.l10n.t('Which blueprint?'), ignoreFocusOut: true, matchOnDescription: true },
+          )
+        )?.template
+      : 'tutorial');
+  if (!template) return undefined;
 
   const suffix =
     given.suffix ??
@@ -55,7 +71,8 @@ export async function newBlueprint(ctx: CommandContext, arg?: unknown): Promise<
     )?.label;
   if (!availabilityZone) return undefined;
 
-  const uri = vscode.Uri.joinPath(folder.uri, newBlueprintFileName(suffix));
+  const fileName = newBlueprintFileName(suffix, template);
+  const uri = vscode.Uri.joinPath(folder.uri, fileName);
   let exists = true;
   try {
     await vscode.workspace.fs.stat(uri);
@@ -64,9 +81,9 @@ export async function newBlueprint(ctx: CommandContext, arg?: unknown): Promise<
   }
   if (exists) {
     // Never overwrite: the file may hold the reader's own changes; open it instead.
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} already exists; it is opened as it is.', newBlueprintFileName(suffix)));
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} already exists; it is opened as it is.', fileName));
   } else {
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(newBlueprintText({ suffix, region, availabilityZone })));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(newBlueprintText({ suffix, region, availabilityZone, template })));
     ctx.log.info(vscode.l10n.t('Wrote {0}', uri.fsPath));
   }
   await vscode.window.showTextDocument(uri);
