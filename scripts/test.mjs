@@ -6,6 +6,9 @@
 //             files as EC2BP_TEST_ENDPOINT, and always stops.
 //   faults    the same over test/faults/**/*.test.ts.
 //   vscode    node --import tsx test/vscode/run.ts     (also gets EC2BP_TEST_ENDPOINT)
+//   Every suite that needs the emulator also gets a local stand-in of AWS's Price List API
+//   (test/harness/price-list.ts) as AWS_ENDPOINT_URL_PRICING, and EC2BP_CACHE_DIR in a temp folder:
+//   no test asks the real price list or writes to the user's cache.
 //   e2e       node:test over test/e2e/**/*.test.ts, one file at a time, with the emulator (browser tests:
 //             the diagram in Chromium, the tutorial played in a real VS Code workbench).
 //   all       unit and emulator, plus each of faults, vscode, e2e whose folder test/<suite> exists.
@@ -130,10 +133,26 @@ async function emulator() {
   return moto;
 }
 
+/** The Price List stand-in, started with the emulator. */
+let priceList = null;
+async function priceListStandIn() {
+  if (priceList) return priceList;
+  const { tsImport } = await import('tsx/esm/api');
+  const harness = await tsImport(pathToFileURL(path.join(root, 'test/harness/price-list.ts')).href, import.meta.url);
+  priceList = await harness.startPriceList();
+  return priceList;
+}
+
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec2bp-test-cache-'));
+
 async function stopEmulator() {
   const running = moto;
   moto = null;
+  const prices = priceList;
+  priceList = null;
+  await prices?.stop();
   if (running) await running.stop();
+  fs.rmSync(cacheDir, { recursive: true, force: true });
 }
 
 function baseEnv() {
@@ -146,8 +165,9 @@ function baseEnv() {
     AWS_EC2_METADATA_DISABLED: 'true',
     // The SDK's notice that Node 20 support ends in 2027 would repeat in every test file's output.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    EC2BP_CACHE_DIR: cacheDir,
   };
-  for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2']) {
+  for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_PRICING']) {
     delete env[name];
   }
   return env;
@@ -190,6 +210,7 @@ async function runSuite(suite, { files: chosenFiles, nodeArgs }) {
       const server = await emulator();
       env.EC2BP_TEST_ENDPOINT = server.endpoint;
       env.AWS_ENDPOINT_URL_EC2 = server.endpoint;
+      env.AWS_ENDPOINT_URL_PRICING = (await priceListStandIn()).endpoint;
     } catch (error) {
       return fail(`the EC2 emulator (moto) could not start:\n${error.message}`);
     }

@@ -29,6 +29,8 @@ import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { expandHome, keyFilePath } from './aws/key-pair';
 import { imageAliases, resolveImage } from './aws/images';
+import { createPriceReader } from './aws/pricing';
+import { billedParts, costReport, currentCost, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
 
@@ -431,12 +433,64 @@ function adoptKept(session: Session, plan: Plan, facts: Facts): boolean {
   return changed;
 }
 
+/** What the blueprint's billed parts cost, from AWS's price list. The prices that need no image are
+ * asked at once; an instance's waits only for its image's billing code (DescribeImages), so a cold
+ * cache costs one round of parallel calls beside the look at what exists, a warm one none. With
+ * `facts`, the state is brought up to what AWS says runs now (a stopped instance, a gone one). */
+async function priceSession(session: Session, options: EngineOptions, facts?: Promise<Facts | undefined>): Promise<CostReport> {
+  const ctx = providerContext(session);
+  const reader = createPriceReader({ ...(options.profile ? { profile: options.profile } : {}) });
+  try {
+    const ask = (parts: ReturnType<typeof billedParts>) => Promise.all(parts.map((p): Promise<PriceAnswer | undefined> => (p.query ? reader.price(p.query) : Promise.resolve(undefined))));
+    void ask(billedParts(session.bp, {}, session.state));
+    const images: Record<string, BilledImage> = {};
+    await Promise.all(
+      (session.bp.instances ?? []).map(async (i) => {
+        const recorded = session.state.resources[i.name]?.attributes.imageId;
+        try {
+          const image = await resolveImage(ctx, typeof recorded === 'string' && recorded ? recorded : i.image);
+          images[i.name] = { ...(image.platformDetails ? { platformDetails: image.platformDetails } : {}), ...(image.usageOperation ? { usageOperation: image.usageOperation } : {}) };
+        } catch (error) {
+          images[i.name] = { unknownBecause: t('its image could not be looked up ({0})', errorCode(error) ?? String(error)) };
+        }
+      }),
+    );
+    const parts = billedParts(session.bp, images, session.state);
+    const answers = await ask(parts);
+    // Named, not estimated: what a NAT gateway charges per GB depends on the traffic.
+    const perGb = await Promise.all((session.bp as { natGateways?: unknown[] }).natGateways?.length ? [reader.price(natGatewayQuery(session.connection.region, true))] : []);
+    const notIncluded = perGb.map((a) => ('price' in a ? t('NAT gateway data processing, USD {0} per GB', a.price.usd) : t('NAT gateway data processing (per GB)')));
+    const now = new Date();
+    const report = costReport(parts, answers, now, notIncluded);
+    const observed = await facts;
+    if (Object.keys(session.state.resources).length > 0) {
+      const live = structuredClone(session.state);
+      if (observed) {
+        for (const [name, r] of Object.entries(live.resources)) {
+          const o = observed.observed[name];
+          if (!o) delete live.resources[name];
+          else if (r.kind === 'instance') r.attributes = { ...r.attributes, state: o.attributes.state };
+        }
+      }
+      const current = currentCost(report, parts, live, now);
+      if (current) report.current = current;
+    }
+    return report;
+  } finally {
+    reader.close();
+  }
+}
+
 async function plan(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<Plan> {
   const session = open(input, options, undefined);
   try {
     checkOnly(session, options.only);
+    // Beside the look at what exists, never after it; a price that cannot be had is "unknown".
+    const cost = options.prices === false ? undefined : priceSession(session, options).catch(() => undefined);
     const facts = await observeOrExplain(session);
     const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
+    const priced = await cost;
+    if (priced) result.plan.cost = priced;
     session.emit({ type: 'plan', plan: result.plan });
     return result.plan;
   } finally {
@@ -522,7 +576,18 @@ async function refresh(input: BlueprintInput, options: EngineOptions): Promise<S
   }
 }
 
-export const engine: EngineApi = { plan, apply, destroy, refresh };
+async function cost(input: BlueprintInput, options: EngineOptions): Promise<CostReport> {
+  const session = open(input, options, undefined);
+  try {
+    // With a state file, AWS says what runs now; without an answer the state file is taken as is.
+    const facts = Object.keys(session.state.resources).length > 0 ? observe(session).catch(() => undefined) : undefined;
+    return await priceSession(session, options, facts);
+  } finally {
+    close(session);
+  }
+}
+
+export const engine: EngineApi = { plan, apply, destroy, refresh, cost };
 
 // This bundle has its own copy of @vscode/l10n: front ends hand it their language (engine-loader.ts).
 export { config as configureL10n } from '@vscode/l10n';

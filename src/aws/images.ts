@@ -26,12 +26,23 @@ export interface ResolvedImage {
   /** The size of the image's root snapshot, the smallest root volume it can have. */
   rootVolumeSizeGiB?: number;
   creationDate?: string;
+  /** How AWS bills the image (Red Hat Enterprise Linux / RunInstances:0010), for its price. */
+  platformDetails?: string;
+  usageOperation?: string;
 }
 
 function resolvedFrom(image: Image): ResolvedImage {
   const rootDeviceName = image.RootDeviceName ?? '/dev/xvda';
   const rootVolumeSizeGiB = image.BlockDeviceMappings?.find((b) => b.DeviceName === rootDeviceName)?.Ebs?.VolumeSize;
-  return { imageId: image.ImageId!, imageName: image.Name, rootDeviceName, ...(rootVolumeSizeGiB ? { rootVolumeSizeGiB } : {}), creationDate: image.CreationDate };
+  return {
+    imageId: image.ImageId!,
+    imageName: image.Name,
+    rootDeviceName,
+    ...(rootVolumeSizeGiB ? { rootVolumeSizeGiB } : {}),
+    creationDate: image.CreationDate,
+    ...(image.PlatformDetails ? { platformDetails: image.PlatformDetails } : {}),
+    ...(image.UsageOperation ? { usageOperation: image.UsageOperation } : {}),
+  };
 }
 
 const resolved = new WeakMap<object, Map<string, Promise<ResolvedImage>>>();

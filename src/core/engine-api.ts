@@ -1,5 +1,6 @@
 // The engine's public face, as types only: the CLI and the VS Code surface code against this and
 // load the implementation (dist/engine.js, with the AWS SDK inside) on first use.
+import type { CostReport } from './cost';
 import type { CallCount, EventSink, Logger } from './events';
 import type { Plan } from './plan';
 import type { StateFile } from './state';
@@ -22,6 +23,8 @@ export interface EngineOptions extends AwsTarget {
   signal?: AbortSignal;
   onEvent?: EventSink;
   log?: Logger;
+  /** Price the plan from AWS's price list, beside the look at what exists (default true). */
+  prices?: boolean;
 }
 
 /** A blueprint as the user has it: its path (for the state file and messages) and its text
@@ -52,4 +55,7 @@ export interface EngineApi {
   destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult>;
   /** Reads what AWS has, records drift in the state file, and returns it. */
   refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile>;
+  /** What the blueprint costs per hour and per 30 days; with a state file also what runs now and
+   * about what it has cost so far. Never fails for want of a price: those items are "unknown". */
+  cost(input: BlueprintInput, options: EngineOptions): Promise<CostReport>;
 }

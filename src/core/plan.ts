@@ -1,5 +1,6 @@
 // The plan is data: a list of actions, each with its reason. Computing it is pure (see planner.ts);
 // the executor carries it out.
+import type { CostReport } from './cost';
 import type { Kind } from './model';
 
 export type ActionKind = 'create' | 'update' | 'replace' | 'delete' | 'keep';
@@ -31,6 +32,8 @@ export interface Plan {
   summary: PlanSummary;
   /** Remarks that are not actions: a newer image exists, dependencies pulled in by --only, … */
   notes: string[];
+  /** What the blueprint costs once applied, from AWS's price list (absent when not asked for). */
+  cost?: CostReport;
 }
 
 export function summarize(actions: readonly PlannedAction[]): PlanSummary {

@@ -26,6 +26,9 @@ export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): BuiltC
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       AWS_REGION: TEST_REGION,
+      // The runner's Price List stand-in and cache folder: never the real price list.
+      ...(process.env.AWS_ENDPOINT_URL_PRICING ? { AWS_ENDPOINT_URL_PRICING: process.env.AWS_ENDPOINT_URL_PRICING } : {}),
+      ...(process.env.EC2BP_CACHE_DIR ? { EC2BP_CACHE_DIR: process.env.EC2BP_CACHE_DIR } : {}),
       ...env,
     },
   });

@@ -19,7 +19,9 @@
 //   - refusals moto never answers (InsufficientInstanceCapacity, Unsupported, AddressLimitExceeded,
 //     VcpuLimitExceeded, OptInRequired, …), with AWS's status code and message;
 //   - ClientToken idempotency, which AWS has and moto lacks: a repeated mutating call with the same
-//     ClientToken gets the first call's response again instead of being carried out twice.
+//     ClientToken gets the first call's response again instead of being carried out twice;
+//   - images as AWS bills them: DescribeImages answers carry `platformDetails` and `usageOperation`
+//     (moto leaves them out), Red Hat's images as `Red Hat Enterprise Linux` / `RunInstances:0010`.
 // Every call is counted by Action. Random decisions are derived from (seed, Action, how many times
 // that Action was seen), so a run is reproducible even when independent calls interleave
 // differently.
@@ -345,6 +347,20 @@ export function ec2ErrorBody(code: string, message: string, requestId: string): 
   );
 }
 
+/** AWS's billing details of an image, by its owner (Red Hat's account; the others are Linux/UNIX). */
+const billingByOwner: Record<string, [platformDetails: string, usageOperation: string]> = {
+  '309956199498': ['Red Hat Enterprise Linux', 'RunInstances:0010'],
+};
+
+/** Adds `platformDetails` and `usageOperation` to each image of a DescribeImages answer, as AWS gives them. */
+export function withImageBillingDetails(xml: string): string {
+  if (/<platformDetails>/.test(xml)) return xml;
+  return xml.replace(/<imageOwnerId>([^<]*)<\/imageOwnerId>/g, (whole, owner: string) => {
+    const [platform, operation] = billingByOwner[owner] ?? ['Linux/UNIX', 'RunInstances'];
+    return `<platformDetails>${platform}</platformDetails><usageOperation>${operation}</usageOperation>${whole}`;
+  });
+}
+
 interface Held {
   run: () => void;
   drop: () => void;
@@ -579,6 +595,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       return sendError(res, 502, 'ProxyError', `fault proxy: moto did not answer (${(error as Error).message})`);
     }
     record.status = upstream.status;
+    if (action === 'DescribeImages' && upstream.status === 200) upstream = { ...upstream, body: Buffer.from(withImageBillingDetails(upstream.body.toString('utf8')), 'utf8') };
     stats.forwarded++;
     if (record.mutating) {
       stats.mutating++;

@@ -9,5 +9,6 @@ import { plan } from './plan';
 import { apply } from './apply';
 import { destroy } from './destroy';
 import { diagram } from './diagram';
+import { cost } from './cost';
 
-export const commands: CliCommand[] = [validate, plan, apply, destroy, exportCommand, importCommand, ssh, reach, diagram];
+export const commands: CliCommand[] = [validate, plan, apply, destroy, exportCommand, importCommand, ssh, reach, diagram, cost];
