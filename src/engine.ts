@@ -402,7 +402,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
     if (spec) void resolveImage(providerContext(session), spec.image);
   }
   // The calls an action usually makes one after another, so the longest chains start first.
-  const callsOf: Record<Kind, number> = { vpc: 1, subnet: 1, internetGateway: 2, routeTable: 3, securityGroup: 2, networkAcl: 4, networkInterface: 1, elasticIp: 2, keyPair: 1, instance: 6 };
+  const callsOf: Record<Kind, number> = { vpc: 1, subnet: 1, internetGateway: 2, routeTable: 3, securityGroup: 2, networkAcl: 4, networkInterface: 1, elasticIp: 2, natGateway: 3, keyPair: 1, instance: 6 };
   const stepById = new Map(steps.map((s) => [s.id, s]));
   const chain = remainingChain(tasks, (id) => (stepById.get(id)!.phase === 'delete' ? 2 : callsOf[stepById.get(id)!.kind]));
   const outcome = await execute(tasks, {

@@ -2,7 +2,7 @@
 // with the network interface, never taken from another association. A destroy disassociates it,
 // then releases it.
 import { AllocateAddressCommand, AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand, ReleaseAddressCommand, type Address } from '@aws-sdk/client-ec2';
-import type { Attributes, Tags } from '../core/resource-model';
+import { natAddressTag, type Attributes, type Tags } from '../core/resource-model';
 import { diffWith, fromAwsTags, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
 
 type EipAttributes = Attributes<'elasticIp'>;
@@ -39,7 +39,8 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
   kind: 'elasticIp',
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeAddressesCommand({ Filters: stackFilters(ctx.stack) }));
-    return (out.Addresses ?? []).map(toObserved);
+    // A NAT gateway's own address is part of it, not a component of the file.
+    return (out.Addresses ?? []).filter((a) => !fromAwsTags(a.Tags)[natAddressTag]).map(toObserved);
   },
   async read(ctx, id) {
     const out = await unlessNotFound(() => ctx.ec2.send(new DescribeAddressesCommand({ AllocationIds: [id] })));

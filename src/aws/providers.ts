@@ -9,6 +9,7 @@ import { securityGroupProvider } from './security-group';
 import { networkAclProvider } from './network-acl';
 import { networkInterfaceProvider } from './network-interface';
 import { elasticIpProvider } from './elastic-ip';
+import { natGatewayProvider } from './nat-gateway';
 import { keyPairProvider } from './key-pair';
 import { instanceProvider } from './instance';
 
@@ -21,6 +22,7 @@ export const providers: { [K in Kind]: Provider<K> } = {
   networkAcl: networkAclProvider,
   networkInterface: networkInterfaceProvider,
   elasticIp: elasticIpProvider,
+  natGateway: natGatewayProvider,
   keyPair: keyPairProvider,
   instance: instanceProvider,
 };

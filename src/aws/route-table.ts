@@ -1,4 +1,4 @@
-// Route table: its routes (to the internet gateway) and its subnet associations. A subnet that is
+// Route table: its routes (to the internet gateway or a NAT gateway) and its subnet associations. A subnet that is
 // associated with another table is moved with ReplaceRouteTableAssociation.
 import {
   AssociateRouteTableCommand,
@@ -23,10 +23,15 @@ const toObserved = (r: RouteTable) =>
     vpcId: r.VpcId,
     routes: (r.Routes ?? [])
       .filter((x) => x.DestinationCidrBlock && x.GatewayId !== 'local' && x.Origin !== 'CreateRouteTable')
-      .map((x) => ({ destination: x.DestinationCidrBlock!, gatewayId: x.GatewayId })),
+      .map((x) => ({ destination: x.DestinationCidrBlock!, gatewayId: x.GatewayId ?? x.NatGatewayId })),
     associations: (r.Associations ?? []).filter((a) => !a.Main && a.SubnetId).map((a) => ({ subnetId: a.SubnetId!, associationId: a.RouteTableAssociationId })),
     tags: fromAwsTags(r.Tags),
   });
+
+/** A route's target parameter: a NAT gateway's id goes in NatGatewayId, an internet gateway's in GatewayId. */
+function targetOf(id: string): { GatewayId: string } | { NatGatewayId: string } {
+  return id.startsWith('nat-') ? { NatGatewayId: id } : { GatewayId: id };
+}
 
 async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: string, desired: RouteTableAttributes['routes'], current: RouteTableAttributes['routes']) {
   const have = new Map(current.map((r) => [r.destination, r.gatewayId]));
@@ -34,15 +39,15 @@ async function reconcileRoutes(ctx: ProviderContext, tableId: string, name: stri
     const gatewayId = need(route.gatewayId, t('the gateway of route {0} in {1}', route.destination, name));
     if (!have.has(route.destination)) {
       try {
-        await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+        await ctx.ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, ...targetOf(gatewayId) }));
       } catch (error) {
         // A resend after a lost answer finds the route there: point it where it belongs.
         if (errorCode(error) !== 'RouteAlreadyExists') throw error;
-        await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+        await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, ...targetOf(gatewayId) }));
       }
     }
     else if (have.get(route.destination) !== gatewayId)
-      await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, GatewayId: gatewayId }));
+      await ctx.ec2.send(new ReplaceRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: route.destination, ...targetOf(gatewayId) }));
   }
   const wanted = new Set(desired.map((r) => r.destination));
   for (const route of current)

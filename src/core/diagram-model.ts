@@ -154,6 +154,8 @@ export function kindWord(kind: Kind): string {
       return t('network interface');
     case 'elasticIp':
       return t('Elastic IP');
+    case 'natGateway':
+      return t('NAT gateway');
     case 'keyPair':
       return t('key pair');
     case 'instance':
@@ -170,6 +172,7 @@ const kindIcon: Partial<Record<DiagramNodeKind, string>> = {
   networkAcl: '🚧',
   networkInterface: '🔌',
   elasticIp: '📌',
+  natGateway: '🔁',
   keyPair: '🔑',
   instance: '🖥️',
   group: '📦',

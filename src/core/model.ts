@@ -12,6 +12,7 @@ export const kinds = [
   'networkAcl',
   'networkInterface',
   'elasticIp',
+  'natGateway',
   'keyPair',
   'instance',
 ] as const;
@@ -27,6 +28,7 @@ export const sectionOf: Record<Kind, keyof Blueprint> = {
   networkAcl: 'networkAcls',
   networkInterface: 'networkInterfaces',
   elasticIp: 'elasticIps',
+  natGateway: 'natGateways',
   keyPair: 'keyPairs',
   instance: 'instances',
 };
@@ -49,6 +51,7 @@ type SpecOf = {
   networkAcl: NonNullable<Blueprint['networkAcls']>[number];
   networkInterface: NonNullable<Blueprint['networkInterfaces']>[number];
   elasticIp: NonNullable<Blueprint['elasticIps']>[number];
+  natGateway: NonNullable<Blueprint['natGateways']>[number];
   keyPair: NonNullable<Blueprint['keyPairs']>[number];
   instance: NonNullable<Blueprint['instances']>[number];
 };
@@ -78,6 +81,8 @@ export function components(bp: Blueprint): Component[] {
     add('networkInterface', n.name, ['networkInterfaces', i], [n.subnet, ...(n.securityGroups ?? [])]),
   );
   bp.elasticIps?.forEach((e, i) => add('elasticIp', e.name, ['elasticIps', i], [e.networkInterface]));
+  // A NAT gateway in a subnet without a way out fails on AWS: it waits for the internet gateway.
+  bp.natGateways?.forEach((n, i) => add('natGateway', n.name, ['natGateways', i], [n.subnet, n.elasticIp, bp.internetGateway?.name]));
   bp.keyPairs?.forEach((k, i) => add('keyPair', k.name, ['keyPairs', i], []));
   bp.instances?.forEach((inst, i) => {
     // The instance waits for the Elastic IP on its interface so the address it records is final.

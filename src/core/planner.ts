@@ -71,11 +71,12 @@ const mayDependOn: Record<Kind, Kind[]> = {
   vpc: [],
   subnet: ['vpc'],
   internetGateway: ['vpc'],
-  routeTable: ['vpc', 'subnet', 'internetGateway'],
+  routeTable: ['vpc', 'subnet', 'internetGateway', 'natGateway'],
   securityGroup: ['vpc'],
   networkAcl: ['vpc', 'subnet'],
   networkInterface: ['subnet', 'securityGroup'],
   elasticIp: ['networkInterface', 'internetGateway'],
+  natGateway: ['subnet', 'elasticIp', 'internetGateway'],
   keyPair: [],
   instance: ['networkInterface', 'subnet', 'securityGroup', 'keyPair', 'elasticIp', 'internetGateway'],
 };
@@ -186,6 +187,13 @@ export function diffAttributes(kind: Kind, desiredAttributes: object, observedAt
       else if (o.networkInterfaceId) update.push(t('disassociate from {0}', nameOf(String(o.networkInterfaceId))));
       break;
     }
+    case 'natGateway':
+      // A NAT gateway cannot move or change its address: both mean a new one.
+      ref('subnetId', t('subnet'), false);
+      if (d.ownAddress) {
+        if (o.ownAddress === false) replace.push(t('Elastic IP {0} → its own address', nameOf(String(o.allocationId ?? '-'))));
+      } else ref('allocationId', t('Elastic IP'), false);
+      break;
     case 'keyPair':
       if ((d.publicKeyFile ?? undefined) !== (o.publicKeyFile ?? undefined)) replace.push(t('public key file {0} → {1}', String(o.publicKeyFile ?? '-'), String(d.publicKeyFile ?? '-')));
       break;

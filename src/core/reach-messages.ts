@@ -208,6 +208,7 @@ export const hopKindWord = (kind: string): string => {
     case 'internetGateway': return t('internet gateway');
     case 'elasticIp': return t('Elastic IP');
     case 'publicIp': return t('public IP');
+    case 'natGateway': return t('NAT gateway');
     case 'routeTable': return t('route table');
     case 'networkAcl': return t('network ACL');
     case 'securityGroup': return t('security group');
@@ -239,3 +240,29 @@ export const keyPointStateless = (inbound: boolean) =>
 
 // The editor's warning.
 export const sshBlocked = (instance: string, reason: string) => t('SSH cannot reach "{0}": {1}', instance, reason);
+
+// NAT gateways (the way out of a private subnet).
+export const natOut = (nat: string, subnet: string, address: string | undefined, privateIp: string) =>
+  t('NAT gateway {0} in public subnet {1} replaces the source {2} with its own address {3}', nat, subnet, privateIp, address ?? t('(its Elastic IP)'));
+export const natBackIn = (nat: string, privateIp: string) => t('{0} remembers the connection and sends the answer back to {1}', nat, privateIp);
+export const natGatewayOut = (address: string | undefined) =>
+  t('sends the packet to the internet from the NAT gateway\'s address {0}', address ?? t('(its Elastic IP)'));
+export const natNoRouteReason = (nat: string, subnet: string, table: string, gateway: string) =>
+  t('NAT gateway "{0}" is in subnet "{1}", whose route table "{2}" has no route 0.0.0.0/0 to internet gateway "{3}": the NAT gateway itself has no way out. Put it in a public subnet, or add {4} to "{2}".', nat, subnet, table, gateway, defaultRoute(gateway));
+
+// SSH through a jump host: two legs.
+export const viaTitle = (jump: string, automatic: boolean) =>
+  automatic ? t('Through the jump host {0} (the one instance with a public address whose groups let it in):', jump) : t('Through the jump host {0} (sshVia):', jump);
+export const legOneBlocked = (jump: string, reason: string) => t('Leg 1 (your PC → jump host "{0}") is blocked: {1}', jump, reason);
+export const legTwoBlocked = (jump: string, instance: string, reason: string) => t('Leg 2 (jump host "{0}" → "{1}") is blocked: {2}', jump, instance, reason);
+export const jumpSends = (traffic: Traffic, target: string, ip: string) => t('opens {0} to {1} at {2}', describeTraffic(traffic), target, ip);
+export const localRouteBetween = (vpcCidr: string) => t('route {0} → local: both ends are inside the VPC', vpcCidr);
+export const jumpGroupEgressReason = (groups: string[], traffic: Traffic, target: string) =>
+  t('Security group {0} of the jump host declares outbound rules, and none lets {1} out to "{2}". Add an outbound rule for it (a CIDR of the VPC, or the name of the target\'s security group).', groups.map((g) => `"${g}"`).join(', '), describeTraffic(traffic), target);
+export const targetGroupInboundReason = (groups: string[], traffic: Traffic, jump: string, jumpGroups: string[]) =>
+  t('Security group {0} has no inbound rule that lets {1} in from the jump host "{2}". Add {3}.', groups.map((g) => `"${g}"`).join(', '), describeTraffic(traffic), jump, `{ protocol: tcp, port: ${traffic.port ?? 22}, source: ${jumpGroups[0] ?? '<jump host address>/32'} }`);
+export const internalAclReason = (acl: string, direction: 'inbound' | 'outbound', traffic: Traffic, peer: string) =>
+  direction === 'inbound'
+    ? t('Network ACL "{0}" has no inbound rule that allows {1} from {2} (ACLs are stateless and also govern traffic between subnets).', acl, describeTraffic(traffic), peer)
+    : t('Network ACL "{0}" has no outbound rule that allows {1} to {2} (ACLs are stateless and also govern traffic between subnets).', acl, describeTraffic(traffic), peer);
+export const jumpReceivesReply = () => t('gets the reply and passes it back over the first leg');

@@ -2,7 +2,7 @@
 // the internet), through which hops, and how does the reply get back. Pure: it reads a blueprint
 // (the one in the file, or one read back from AWS) and answers in the spirit of AWS Reachability
 // Analyzer, naming the first component that blocks the path and the rule or route it lacks.
-import type { Blueprint, Instance, NetworkAcl, RouteTable, SecurityGroup } from './schema';
+import type { Blueprint, Instance, NatGateway, NetworkAcl, RouteTable, SecurityGroup } from './schema';
 import type { StateFile } from './state';
 import { parseCidr, type Cidr } from './cidr';
 import {
@@ -22,7 +22,8 @@ export type ReachCode =
   | 'SECURITY_GROUP_RULE_MISSING'
   | 'NETWORK_ACL_DENIES_INBOUND'
   | 'NETWORK_ACL_DENIES_OUTBOUND'
-  | 'INSTANCE_NOT_RUNNING';
+  | 'INSTANCE_NOT_RUNNING'
+  | 'NAT_WITHOUT_INTERNET_ROUTE';
 
 /** The AWS Reachability Analyzer explanation code closest to each of ours (null: none fits). */
 export const awsCodes: Record<ReachCode, string | null> = {
@@ -33,6 +34,7 @@ export const awsCodes: Record<ReachCode, string | null> = {
   NETWORK_ACL_DENIES_INBOUND: 'SUBNET_ACL_RESTRICTION',
   NETWORK_ACL_DENIES_OUTBOUND: 'SUBNET_ACL_RESTRICTION',
   INSTANCE_NOT_RUNNING: 'BAD_STATE',
+  NAT_WITHOUT_INTERNET_ROUTE: 'NO_ROUTE_TO_DESTINATION',
 };
 
 export type ReachProtocol = 'tcp' | 'udp' | 'icmp';
@@ -44,6 +46,7 @@ export type HopKind =
   | 'internetGateway'
   | 'elasticIp'
   | 'publicIp'
+  | 'natGateway'
   | 'routeTable'
   | 'networkAcl'
   | 'securityGroup'
@@ -118,6 +121,10 @@ export interface ReachVerdict {
   /** The blocking hop: on which leg and its index there. */
   blockedAt?: { leg: 'forward' | 'return'; index: number; kind: HopKind; name: string };
   fix?: ReachFix;
+  /** SSH through a jump host: which one, whether the blueprint named it (sshVia) or it was found,
+   * and which leg blocks (1: client → jump host, 2: jump host → instance). The hops of leg 1 come
+   * first in `hops`, last in `returnHops`. */
+  via?: { jumpHost: string; automatic: boolean; blockedLeg: 1 | 2 | null };
 }
 
 /** The name the main route table goes by in hops when the blueprint does not declare it. */
@@ -214,7 +221,10 @@ export function resolveQuery(bp: Blueprint, query: ReachQuery): ResolvedQuery {
 export function analyzeReach(bp: Blueprint, query: ReachQuery = {}, ctx: ReachContext = {}): ReachVerdict {
   const q = resolveQuery(bp, query);
   const instance = (bp.instances ?? []).find((i) => i.name === q.instance)!;
-  return q.direction === 'outbound' ? walkOutbound(bp, q, instance, ctx) : walkInbound(bp, q, instance, ctx);
+  if (q.direction === 'outbound') return walkOutbound(bp, q, instance, ctx);
+  const jump = q.protocol === 'tcp' && q.port === (instance.sshPort ?? 22) ? jumpHostOf(bp, instance.name) : undefined;
+  const jumpInstance = jump && (bp.instances ?? []).find((i) => i.name === jump.name);
+  return jump && jumpInstance ? walkVia(bp, q, instance, jumpInstance, jump.automatic, ctx) : walkInbound(bp, q, instance, ctx);
 }
 
 interface Walk {
@@ -410,6 +420,8 @@ function walkOutbound(bp: Blueprint, q: ResolvedQuery, instance: Instance, ctx: 
 
   // The route to the gateway, then the public address, then the gateway.
   const governing = routeTableOf(bp, place.subnet, ctx);
+  const nat = natGatewayFor(bp, governing.table, w.peer);
+  if (nat) return walkOutViaNat(w, governing, nat, privateIp, acl, sg.used[0]?.group);
   if (!gateway) return finish(w, 'forward', hop(w, 'vpc', bp.vpc.name, say.noGatewayDetail(bp.vpc.name)), { code: 'NO_INTERNET_GATEWAY', reason: say.noGatewayOutReason(bp.vpc.name, place.instance.name), fix: { kind: 'add-internet-gateway', vpc: bp.vpc.name } });
   const routeBlock = routeHop(w, w.hops, 'forward', governing, gateway);
   if (routeBlock) return routeBlock;
@@ -438,6 +450,208 @@ function walkOutbound(bp: Blueprint, q: ResolvedQuery, instance: Instance, ctx: 
   return finish(w, 'return', undefined, undefined);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The way out of a private subnet: through a NAT gateway in a public subnet.
+
+/** The NAT gateway the most specific route for the peer's addresses goes to, if it is one. */
+function natGatewayFor(bp: Blueprint, table: RouteTable | undefined, peer: Box[]): NatGateway | undefined {
+  const decisive = routeTo(table, bp.vpc.cidr, undefined, peer).elsewhere;
+  return decisive ? (bp.natGateways ?? []).find((n) => n.name === decisive.target) : undefined;
+}
+
+/** instance → … → route to the NAT gateway → NAT (its address) → its subnet's route → internet
+ * gateway → internet, and the answer back the same way. */
+function walkOutViaNat(w: Walk, governing: GoverningTable, nat: NatGateway, privateIp: string, acl: NetworkAcl | 'default' | undefined, group: string | undefined): ReachVerdict {
+  const { bp, q, place } = w;
+  const traffic = trafficOf(q);
+  const gateway = bp.internetGateway?.name;
+  const routeBlock = routeHop(w, w.hops, 'forward', governing, nat.name);
+  if (routeBlock) return routeBlock;
+  const address = publicAddressOf(w.ctx, nat.name) ?? (nat.elasticIp ? publicAddressOf(w.ctx, nat.elasticIp) : undefined);
+  w.hops.push(hop(w, 'natGateway', nat.name, say.natOut(nat.name, nat.subnet, address, privateIp)));
+  if (!gateway) return finish(w, 'forward', hop(w, 'vpc', bp.vpc.name, say.noGatewayDetail(bp.vpc.name)), { code: 'NO_INTERNET_GATEWAY', reason: say.noGatewayOutReason(bp.vpc.name, place.instance.name), fix: { kind: 'add-internet-gateway', vpc: bp.vpc.name } });
+  // The NAT gateway's subnet: its ACL (when it differs) and its route to the internet gateway.
+  const natAcl = aclOf(bp, nat.subnet);
+  const ownAcl = natAcl && natAcl !== 'default' && natAcl !== acl ? natAcl : undefined;
+  if (ownAcl) {
+    const result = evaluateAcl(ownAcl.outbound ?? [], q.protocol, requestFlows(w));
+    if (!result.allowed)
+      return finish(w, 'forward', hop(w, 'networkAcl', ownAcl.name, say.aclBlockedDetail('outbound', result.deniedBy, describeLeft(w, result.left!, traffic, false, 'outbound'))), {
+        code: 'NETWORK_ACL_DENIES_OUTBOUND',
+        reason: say.aclRequestOutReason(ownAcl.name, traffic, addressesText(w, result.left!), result.deniedBy),
+      });
+    w.hops.push(hop(w, 'networkAcl', ownAcl.name, say.aclAllowed('outbound', result.used.map(formatAclRule))));
+  }
+  const natTable = routeTableOf(bp, nat.subnet, w.ctx);
+  const natTableId = natTable.table ? undefined : idOf(w.ctx, natTable.name);
+  const out = routeTo(natTable.table, bp.vpc.cidr, gateway, w.peer);
+  if (out.missing || out.elsewhere)
+    return finish(w, 'forward', hop(w, 'routeTable', natTable.name, say.noRouteDetail(w.q.from, gateway, out.elsewhere), natTableId), {
+      code: 'NAT_WITHOUT_INTERNET_ROUTE',
+      reason: say.natNoRouteReason(nat.name, nat.subnet, natTable.name, gateway),
+      ...(natTable.table ? { fix: { kind: 'add-route', routeTable: natTable.name, destination: '0.0.0.0/0', target: gateway } } : {}),
+    });
+  w.hops.push(hop(w, 'routeTable', natTable.name, say.routeUsed(out.used.map((r) => r.destination), gateway, false), natTableId));
+  w.hops.push(hop(w, 'internetGateway', gateway, say.natGatewayOut(address)));
+  w.hops.push(hop(w, 'internet', 'internet', say.internetTo(q.from), null));
+
+  // The answer: internet gateway → the NAT's subnet ACL → NAT → the instance's ACL and group.
+  w.returnHops.push(hop(w, 'internet', 'internet', say.answerFrom(q.from), null));
+  w.returnHops.push(hop(w, 'internetGateway', gateway, say.gatewayBackIn(address, nat.name)));
+  for (const [which, list] of [[ownAcl, 'nat'], [acl, 'instance']] as const) {
+    if (which === 'default') w.returnHops.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAclReply()));
+    else if (which) {
+      const result = evaluateAcl(which.inbound ?? [], q.protocol, replyFlows(w));
+      if (!result.allowed)
+        return finish(w, 'return', hop(w, 'networkAcl', which.name, say.aclBlockedDetail('inbound', result.deniedBy, describeLeft(w, result.left!, traffic, true, 'inbound'))), {
+          code: 'NETWORK_ACL_DENIES_INBOUND',
+          reason: say.aclReplyInReason(which.name, traffic, addressesText(w, result.left!), describePorts(result.left![0]!), result.deniedBy),
+        });
+      w.returnHops.push(hop(w, 'networkAcl', which.name, say.statelessReply('inbound', result.used.map(formatAclRule))));
+    }
+    if (list === 'nat') w.returnHops.push(hop(w, 'natGateway', nat.name, say.natBackIn(nat.name, privateIp)));
+  }
+  if (place.securityGroups.length > 0) w.returnHops.push(hop(w, 'securityGroup', group ?? place.securityGroups[0]!, say.statefulAnswer()));
+  w.returnHops.push(interfaceHop(w, privateIp));
+  w.returnHops.push(hop(w, 'instance', place.instance.name, say.instanceGetsAnswer(traffic)));
+  return finish(w, 'return', undefined, undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSH through a jump host: leg 1 is the usual way in to the jump host, leg 2 goes from the jump
+// host to the instance's private address inside the VPC.
+
+function hasPublicAddress(bp: Blueprint, instance: Instance): boolean {
+  const place = placementOf(bp, instance);
+  return place.elasticIp !== undefined || place.autoPublicIp;
+}
+
+/** The jump host for SSH to an instance: its `sshVia`; or, for an instance without a public
+ * address, the one instance with a public address whose security groups let it reach the
+ * instance's SSH port (none when there are several or none: the user must say). */
+export function jumpHostOf(bp: Blueprint, instanceName: string): { name: string; automatic: boolean } | undefined {
+  const instance = (bp.instances ?? []).find((i) => i.name === instanceName);
+  if (!instance) return undefined;
+  if (instance.sshVia) return { name: instance.sshVia, automatic: false };
+  if (hasPublicAddress(bp, instance)) return undefined;
+  const q: ResolvedQuery = { instance: instance.name, protocol: 'tcp', port: instance.sshPort ?? 22, from: '0.0.0.0/0', direction: 'inbound' };
+  const fits = (bp.instances ?? []).filter((o) => o.name !== instance.name && hasPublicAddress(bp, o) && walkInternal(bp, q, o, instance, {}).reachable);
+  return fits.length === 1 ? { name: fits[0]!.name, automatic: true } : undefined;
+}
+
+function walkVia(bp: Blueprint, q: ResolvedQuery, instance: Instance, jump: Instance, automatic: boolean, ctx: ReachContext): ReachVerdict {
+  const legOne = walkInbound(bp, { ...q, instance: jump.name, port: jump.sshPort ?? 22 }, jump, ctx);
+  if (!legOne.reachable)
+    return { ...legOne, query: q, reason: say.legOneBlocked(jump.name, legOne.reason ?? ''), via: { jumpHost: jump.name, automatic, blockedLeg: 1 } };
+  const legTwo = walkInternal(bp, q, jump, instance, ctx);
+  const merged: ReachVerdict = { ...legTwo, query: q, hops: [...legOne.hops, ...legTwo.hops], returnHops: [...legTwo.returnHops, ...legOne.returnHops], via: { jumpHost: jump.name, automatic, blockedLeg: null } };
+  if (legTwo.reachable || !legTwo.blockedAt) return merged;
+  const forward = legTwo.blockedAt.leg === 'forward';
+  return {
+    ...merged,
+    returnHops: forward ? [] : legTwo.returnHops,
+    reason: say.legTwoBlocked(jump.name, instance.name, legTwo.reason ?? ''),
+    blockedAt: { ...legTwo.blockedAt, index: forward ? legOne.hops.length + legTwo.blockedAt.index : legTwo.blockedAt.index },
+    via: { jumpHost: jump.name, automatic, blockedLeg: 2 },
+  };
+}
+
+/** Rules that name a security group count for the members of that group: a peer in one of
+ * `memberOf` stands for `cidr`, any other group stands for nobody. */
+function resolveGroupPeers(groups: { name: string; rules: SgRule[] }[], memberOf: string[], cidr: string): { name: string; rules: SgRule[] }[] {
+  const resolve = (peer: string) => (parseCidr(peer) ? peer : memberOf.includes(peer) ? cidr : undefined);
+  return groups.map((g) => ({
+    name: g.name,
+    rules: g.rules.flatMap((r): SgRule[] => {
+      const peer = resolve('source' in r ? r.source : r.destination);
+      if (!peer) return [];
+      const resolved = ('source' in r ? { ...r, source: peer } : { ...r, destination: peer }) as SgRule;
+      asWritten.set(resolved, r);
+      return [resolved];
+    }),
+  }));
+}
+
+/** The rule as the blueprint wrote it (a group's name, not the address it stood for here). */
+const asWritten = new WeakMap<SgRule, SgRule>();
+
+/** Leg 2: the jump host opens the connection to the instance's private address. Security groups
+ * are checked on both ends (a rule naming the other's group counts), network ACLs only when the
+ * two are in different subnets (an ACL governs what crosses its subnet's edge). */
+function walkInternal(bp: Blueprint, q: ResolvedQuery, jump: Instance, target: Instance, ctx: ReachContext): ReachVerdict {
+  const jp = placementOf(bp, jump);
+  const tp = placementOf(bp, target);
+  const jumpCidr = jp.privateIp ? `${jp.privateIp}/32` : subnetCidr(bp, jp.subnet);
+  const targetCidr = tp.privateIp ? `${tp.privateIp}/32` : subnetCidr(bp, tp.subnet);
+  const box = (text: string, ports: { pLo: number; pHi: number }): Box[] => {
+    const c = parseCidr(text);
+    return c ? [{ lo: c.first, hi: c.last, ...ports }] : [];
+  };
+  const port = q.port ?? 22;
+  const w: Walk = { bp, q: { ...q, from: jumpCidr }, ctx, place: tp, peer: box(jumpCidr, allPorts), hops: [], returnHops: [] };
+  const traffic = trafficOf(q);
+  const targetIp = tp.privateIp ?? say.anAddressIn(subnetCidr(bp, tp.subnet));
+  const jumpIp = jp.privateIp ?? say.anAddressIn(subnetCidr(bp, jp.subnet));
+  const toTarget = box(targetCidr, { pLo: port, pHi: port });
+  const fromJump = box(jumpCidr, { pLo: port, pHi: port });
+  const ephemeral = { pLo: ephemeralPorts.from, pHi: ephemeralPorts.to };
+  const crossing = jp.subnet !== tp.subnet;
+  const jumpAcl = crossing ? aclOf(bp, jp.subnet) : undefined;
+  const targetAcl = crossing ? aclOf(bp, tp.subnet) : undefined;
+  const aclStep = (acl: NetworkAcl | 'default' | undefined, direction: 'inbound' | 'outbound', flows: Box[], leg: 'forward' | 'return', peerName: string): ReachVerdict | undefined => {
+    const list = leg === 'forward' ? w.hops : w.returnHops;
+    if (acl === undefined) return undefined;
+    if (acl === 'default') {
+      list.push(hop(w, 'networkAcl', defaultAclName(bp), say.defaultAcl()));
+      return undefined;
+    }
+    const result = evaluateAcl((direction === 'inbound' ? acl.inbound : acl.outbound) ?? [], 'tcp', flows);
+    if (!result.allowed)
+      return finish(w, leg, hop(w, 'networkAcl', acl.name, say.aclBlockedDetail(direction, result.deniedBy, peerName)), {
+        code: direction === 'inbound' ? 'NETWORK_ACL_DENIES_INBOUND' : 'NETWORK_ACL_DENIES_OUTBOUND',
+        reason: say.internalAclReason(acl.name, direction, traffic, peerName),
+      });
+    list.push(hop(w, 'networkAcl', acl.name, say.aclAllowed(direction, result.used.map(formatAclRule))));
+    return undefined;
+  };
+
+  w.hops.push(hop(w, 'instance', jump.name, say.jumpSends(traffic, target.name, targetIp)));
+  const egress = evaluateGroups(resolveGroupPeers(groupsOf(bp, jp, 'egress'), tp.securityGroups, targetCidr), 'tcp', toTarget);
+  if (!egress.allowed)
+    return finish(w, 'forward', hop(w, 'securityGroup', jp.securityGroups[0] ?? defaultGroupName(bp), say.groupBlockedDetail('outbound', traffic, targetIp, jp.securityGroups)), {
+      code: 'SECURITY_GROUP_RULE_MISSING',
+      reason: say.jumpGroupEgressReason(jp.securityGroups, traffic, target.name),
+    });
+  for (const name of unique(egress.used.map((u) => u.group))) w.hops.push(hop(w, 'securityGroup', name, say.groupAllowed('outbound', egress.used.filter((u) => u.group === name).map((u) => formatGroupRule('outbound', u.rule)))));
+  const jumpTable = routeTableOf(bp, jp.subnet, ctx);
+  const outBlocked = aclStep(jumpAcl, 'outbound', toTarget, 'forward', target.name);
+  if (outBlocked) return outBlocked;
+  w.hops.push(hop(w, 'routeTable', jumpTable.name, say.localRouteBetween(bp.vpc.cidr), jumpTable.table ? undefined : idOf(ctx, jumpTable.name)));
+  const inBlocked = aclStep(targetAcl, 'inbound', fromJump, 'forward', jump.name);
+  if (inBlocked) return inBlocked;
+  const ingress = evaluateGroups(resolveGroupPeers(groupsOf(bp, tp, 'ingress'), jp.securityGroups, jumpCidr), 'tcp', fromJump);
+  if (!ingress.allowed)
+    return finish(w, 'forward', hop(w, 'securityGroup', tp.securityGroups[0] ?? defaultGroupName(bp), say.groupBlockedDetail('inbound', traffic, jump.name, tp.securityGroups)), {
+      code: 'SECURITY_GROUP_RULE_MISSING',
+      reason: say.targetGroupInboundReason(tp.securityGroups, traffic, jump.name, jp.securityGroups),
+      ...(tp.securityGroups[0] ? { fix: { kind: 'add-security-group-rule', securityGroup: tp.securityGroups[0], direction: 'ingress', protocol: 'tcp', port, peer: jp.securityGroups[0] ?? jumpCidr } } : {}),
+    });
+  for (const name of unique(ingress.used.map((u) => u.group))) w.hops.push(hop(w, 'securityGroup', name, say.groupAllowed('inbound', ingress.used.filter((u) => u.group === name).map((u) => formatGroupRule('inbound', u.rule)))));
+  w.hops.push(interfaceHop(w, targetIp));
+  const notRunning = instanceState(w);
+  if (notRunning) return finish(w, 'forward', hop(w, 'instance', target.name, say.instanceStateDetail(notRunning)), { code: 'INSTANCE_NOT_RUNNING', reason: say.instanceNotRunning(target.name, notRunning) });
+  w.hops.push(hop(w, 'instance', target.name, say.instanceReceives(traffic, target.sshUser)));
+
+  // The reply: stateful groups on both ends, stateless ACLs checked again on the ephemeral ports.
+  w.returnHops.push(hop(w, 'instance', target.name, say.instanceReplies(traffic, targetIp, jumpIp)));
+  if (tp.securityGroups.length > 0) w.returnHops.push(hop(w, 'securityGroup', ingress.used[0]?.group ?? tp.securityGroups[0]!, say.statefulReply()));
+  const replyBlocked = aclStep(targetAcl, 'outbound', box(jumpCidr, ephemeral), 'return', jump.name) ?? aclStep(jumpAcl, 'inbound', box(targetCidr, ephemeral), 'return', target.name);
+  if (replyBlocked) return replyBlocked;
+  if (jp.securityGroups.length > 0) w.returnHops.push(hop(w, 'securityGroup', egress.used[0]?.group ?? jp.securityGroups[0]!, say.statefulAnswer()));
+  w.returnHops.push(hop(w, 'instance', jump.name, say.jumpReceivesReply()));
+  return finish(w, 'return', undefined, undefined);
+}
+
 function publicAddressHop(w: Walk, privateIp: string, direction: ReachDirection): ReachVerdict | undefined {
   const { place } = w;
   if (place.elasticIp) {
@@ -456,10 +670,9 @@ function publicAddressHop(w: Walk, privateIp: string, direction: ReachDirection)
   });
 }
 
-function routeHop(w: Walk, list: Hop[], leg: 'forward' | 'return', governing: GoverningTable, gateway: string): ReachVerdict | undefined {
+function routeHop(w: Walk, list: Hop[], leg: 'forward' | 'return', governing: GoverningTable, gateway: string, subnet = w.place.subnet ?? '?'): ReachVerdict | undefined {
   const result = routeTo(governing.table, w.bp.vpc.cidr, gateway, w.peer);
   const id = governing.table ? undefined : idOf(w.ctx, governing.name);
-  const subnet = w.place.subnet ?? '?';
   if (result.missing || result.elsewhere) {
     const uncovered = result.missing ? addressesText(w, result.missing) : w.q.from;
     const partial = result.used.length > 0;
@@ -563,7 +776,8 @@ function formatAclRule(rule: AclRule): string {
   return say.aclRuleText(rule.rule, rule.action, formatRulePorts(rule.protocol, rule.port), 'source' in rule ? 'from' : 'to', peer);
 }
 
-function formatGroupRule(direction: 'inbound' | 'outbound', rule: SgRule): string {
+function formatGroupRule(direction: 'inbound' | 'outbound', resolved: SgRule): string {
+  const rule = asWritten.get(resolved) ?? resolved;
   const peer = 'source' in rule ? rule.source : rule.destination;
   return say.groupRuleText(direction, formatRulePorts(rule.protocol, rule.port), peer, rule.description);
 }
@@ -590,12 +804,13 @@ export function withPlannedSshSettings(live: Blueprint, planned: Blueprint): Blu
  * {kind, name, id, detail}. */
 export function verdictJson(v: ReachVerdict) {
   const plain = (h: Hop) => ({ kind: h.kind, name: h.name, id: h.id, detail: h.detail });
-  return { reachable: v.reachable, code: v.code, awsCode: v.awsCode, reason: v.reason, hops: v.hops.map(plain), returnHops: v.returnHops.map(plain) };
+  return { reachable: v.reachable, code: v.code, awsCode: v.awsCode, reason: v.reason, hops: v.hops.map(plain), returnHops: v.returnHops.map(plain), ...(v.via ? { via: v.via } : {}) };
 }
 
 /** The verdict as lines of text: a headline, the hops of each leg numbered, the reason. */
 export function verdictText(v: ReachVerdict): string[] {
   const lines = [say.verdictHeadline(v.query.instance, { protocol: v.query.protocol, port: v.query.port }, v.query.direction, v.query.from, v.reachable)];
+  if (v.via) lines.push(say.viaTitle(v.via.jumpHost, v.via.automatic));
   const labelOf = (h: Hop) => (h.kind === 'internet' ? say.hopKindWord('internet') : `${say.hopKindWord(h.kind)} ${h.name}${h.id ? ` (${h.id})` : ''}`);
   const legs: ['forward' | 'return', Hop[]][] = [['forward', v.hops], ['return', v.returnHops]];
   let n = 0;
@@ -693,9 +908,12 @@ export function sshReachOf(bp: Blueprint, instanceName: string, ctx: ReachContex
   const instance = (bp.instances ?? []).find((i) => i.name === instanceName);
   if (!instance) throw new BlueprintError('usage', say.unknownInstance(instanceName, (bp.instances ?? []).map((i) => i.name)));
   const port = instance.sshPort ?? 22;
-  const place = placementOf(bp, instance);
+  // Through a jump host, the internet's addresses that count are those the jump host lets in.
+  const jumpName = jumpHostOf(bp, instance.name)?.name;
+  const entry = (jumpName && (bp.instances ?? []).find((i) => i.name === jumpName)) || instance;
+  const place = placementOf(bp, entry);
   const vpc = parseCidr(bp.vpc.cidr);
-  const allowed = otherPeersFor(groupsOf(bp, place, 'ingress'), { instance: instance.name, protocol: 'tcp', port, from: '0.0.0.0/0', direction: 'inbound' })
+  const allowed = otherPeersFor(groupsOf(bp, place, 'ingress'), { instance: entry.name, protocol: 'tcp', port: entry.sshPort ?? 22, from: '0.0.0.0/0', direction: 'inbound' })
     .map((peer) => parseCidr(peer))
     .filter((c): c is Cidr => c !== undefined && c.version === 4 && !(vpc && vpc.first <= c.first && c.last <= vpc.last))
     .map((c) => c.network);

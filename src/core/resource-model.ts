@@ -58,6 +58,15 @@ export interface AttributesOf {
     associate: boolean;
     tags: Tags;
   };
+  natGateway: {
+    subnetId?: string;
+    /** The Elastic IP it uses: the declared one's, or the address it allocated for itself. */
+    allocationId?: string;
+    /** True when the blueprint names no Elastic IP: the NAT gateway allocates (and releases) its own. */
+    ownAddress: boolean;
+    publicIp?: string;
+    tags: Tags;
+  };
   keyPair: { keyName: string; keyPairId?: string; fingerprint?: string; publicKeyFile?: string; keyFile?: string; tags: Tags };
   instance: {
     /** The alias (rhel-8) or the ami-… id as the blueprint wrote it. */
@@ -95,6 +104,9 @@ export type IdOf = (name: string) => string | undefined;
 
 export const stackTag = 'blueprint:stack';
 export const nameTag = 'blueprint:name';
+/** On the Elastic IP a NAT gateway allocated for itself: whose it is (it has no blueprint:name,
+ * being no component of the file). */
+export const natAddressTag = 'blueprint:natGateway';
 
 export function tagsFor(bp: Blueprint, name: string, extra: Tags | undefined): Tags {
   return { ...(extra ?? {}), Name: name, [stackTag]: bp.stack, [nameTag]: name };
@@ -201,6 +213,15 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
         networkBorderGroup: s.networkBorderGroup,
         networkInterfaceId: s.networkInterface ? idOf(s.networkInterface) : undefined,
         associate: !!s.networkInterface,
+        tags,
+      } as Attributes<K>;
+    }
+    case 'natGateway': {
+      const s = spec as Spec<'natGateway'>;
+      return {
+        subnetId: idOf(s.subnet),
+        ...(s.elasticIp ? { allocationId: idOf(s.elasticIp) } : {}),
+        ownAddress: !s.elasticIp,
         tags,
       } as Attributes<K>;
     }

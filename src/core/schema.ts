@@ -61,7 +61,7 @@ const routeTable = z.strictObject({
     .array(
       z.strictObject({
         destination: cidr,
-        target: z.string().describe('The name of the internet gateway.'),
+        target: z.string().describe('The name of the internet gateway, or of a NAT gateway (for a private subnet).'),
       }),
     )
     .optional(),
@@ -104,6 +104,16 @@ const elasticIp = z.strictObject({
   tags: tags.optional(),
 });
 
+const natGateway = z.strictObject({
+  name: resourceName,
+  subnet: z.string().describe('A public subnet (one whose route table sends 0.0.0.0/0 to the internet gateway).'),
+  elasticIp: z
+    .string()
+    .optional()
+    .describe('An Elastic IP of this file without networkInterface; absent: the NAT gateway gets an address of its own.'),
+  tags: tags.optional(),
+});
+
 const keyPair = z.strictObject({
   name: resourceName,
   publicKeyFile: z.string().optional().describe('Import this public key instead of creating a new key pair.'),
@@ -140,6 +150,7 @@ const instance = z.strictObject({
     .string()
     .optional()
     .describe("Like userData, read from this file (relative to the blueprint, inside its folder)."),
+  sshVia: z.string().optional().describe('The instance to jump through for SSH (a bastion with a public address).'),
   tags: tags.optional(),
 });
 
@@ -159,6 +170,7 @@ export const blueprintSchema = z.strictObject({
   networkAcls: z.array(networkAcl).optional(),
   networkInterfaces: z.array(networkInterface).optional(),
   elasticIps: z.array(elasticIp).optional(),
+  natGateways: z.array(natGateway).optional(),
   keyPairs: z.array(keyPair).optional(),
   instances: z.array(instance).optional(),
 });
@@ -174,6 +186,7 @@ export type EgressRule = z.infer<typeof egressRule>;
 export type NetworkAcl = z.infer<typeof networkAcl>;
 export type NetworkInterface = z.infer<typeof networkInterface>;
 export type ElasticIp = z.infer<typeof elasticIp>;
+export type NatGateway = z.infer<typeof natGateway>;
 export type KeyPair = z.infer<typeof keyPair>;
 export type Instance = z.infer<typeof instance>;
 export type Protocol = (typeof protocols)[number];

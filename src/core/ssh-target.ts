@@ -9,6 +9,7 @@ import { hostAliasFor, type SshEndpoint } from './ssh';
 import { diagnostic, type Diagnostic, type SourceMap } from './diagnostics';
 import { parseCidr, parseIpv4, containsAddress, isAnywhere } from './cidr';
 import { parsePortRange } from './ports';
+import { jumpHostOf } from './reach';
 
 export interface SshTargetContext {
   /** Where the engine writes private keys (the --key-dir / setting), `~` already expanded. */
@@ -245,6 +246,9 @@ function sourceReachesInternet(source: string): boolean {
 export function sshPortDiagnostics(bp: Blueprint, source: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
   (bp.instances ?? []).forEach((inst, index) => {
+    // Reached through a jump host, the instance needs no rule for the internet: reach's two legs
+    // judge that path (ssh-blocked).
+    if (jumpHostOf(bp, inst.name)) return;
     const port = inst.sshPort ?? 22;
     const network = networkOf(bp, inst);
     const path = inst.sshPort !== undefined ? ['instances', index, 'sshPort'] : ['instances', index, 'name'];

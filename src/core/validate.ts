@@ -431,9 +431,9 @@ function checkSemantics(bp: Blueprint, add: Add): void {
         if (vpcCidr && contains(vpcCidr, c)) add('error', 'route-inside-vpc', t('{0} lies inside the VPC; traffic there always uses the built-in "local" route.', r.destination), [...at, 'routes', j, 'destination']);
       }
       const target = names.get(r.target);
-      if (target && target.kind !== 'internetGateway')
-        add('error', 'route-target-not-gateway', t('A route here can only go to the internet gateway; "{0}" is a {1}.', r.target, kindWord(target.kind)), [...at, 'routes', j, 'target']);
-      else if (!target) reference(r.target, 'internetGateway', [...at, 'routes', j, 'target']);
+      if (target && target.kind !== 'internetGateway' && target.kind !== 'natGateway')
+        add('error', 'route-target-not-gateway', t('A route here can only go to the internet gateway or a NAT gateway; "{0}" is a {1}.', r.target, kindWord(target.kind)), [...at, 'routes', j, 'target']);
+      else if (!target) reference(r.target, (bp.natGateways ?? []).length > 0 && !bp.internetGateway ? 'natGateway' : 'internetGateway', [...at, 'routes', j, 'target']);
     });
     rt.subnets?.forEach((s, j) => {
       if (!reference(s, 'subnet', [...at, 'subnets', j])) return;
@@ -538,6 +538,33 @@ function checkSemantics(bp: Blueprint, add: Add): void {
     }
   });
 
+  // NAT gateways: in a subnet with a way out, on an address of their own.
+  const natAddress = new Map<string, string>();
+  const routedSubnets = subnetsRoutedToGateway(bp);
+  const zoneOf = (subnet: string | undefined) => (bp.subnets ?? []).find((s) => s.name === subnet)?.availabilityZone;
+  bp.natGateways?.forEach((n, i) => {
+    const at: Path = ['natGateways', i];
+    if (reference(n.subnet, 'subnet', [...at, 'subnet']) && !routedSubnets.has(n.subnet))
+      add('warning', 'nat-without-internet-route', t('NAT gateway "{0}" is in subnet "{1}", which has no route 0.0.0.0/0 to the internet gateway: the private subnets behind it would not get out. Put it in a public subnet.', n.name, n.subnet), [...at, 'subnet']);
+    if (n.elasticIp && reference(n.elasticIp, 'elasticIp', [...at, 'elasticIp'])) {
+      const eip = (bp.elasticIps ?? []).find((e) => e.name === n.elasticIp);
+      const other = natAddress.get(n.elasticIp);
+      if (eip?.networkInterface) add('error', 'nat-elastic-ip-in-use', t('Elastic IP "{0}" is associated with network interface "{1}"; a NAT gateway needs an address of its own. Remove networkInterface there, or leave elasticIp out here (the NAT gateway then gets its own).', n.elasticIp, eip.networkInterface), [...at, 'elasticIp']);
+      else if (other) add('error', 'nat-elastic-ip-in-use', t('Elastic IP "{0}" is already the address of NAT gateway "{1}".', n.elasticIp, other), [...at, 'elasticIp']);
+      else natAddress.set(n.elasticIp, n.name);
+    }
+  });
+  bp.routeTables?.forEach((rt, i) =>
+    rt.routes?.forEach((r, j) => {
+      const nat = (bp.natGateways ?? []).find((n) => n.name === r.target);
+      if (!nat || !isAnywhere(r.destination)) return;
+      const natZone = zoneOf(nat.subnet);
+      const far = (rt.subnets ?? []).filter((s) => natZone && zoneOf(s) && zoneOf(s) !== natZone);
+      if (far.length > 0)
+        add('warning', 'nat-other-zone', t('Note: subnet(s) {0} reach the internet through NAT gateway "{1}" in another availability zone ({2}). It works, but AWS bills the traffic between zones, and an outage of {2} cuts them off too; a NAT gateway per zone avoids both.', far.join(', '), nat.name, natZone!), ['routeTables', i, 'routes', j, 'target']);
+    }),
+  );
+
   // Instances.
   const eniUsers = new Map<string, string>();
   const keyPairNames = new Set((bp.keyPairs ?? []).map((k) => k.name));
@@ -558,6 +585,8 @@ function checkSemantics(bp: Blueprint, add: Add): void {
     } else {
       add('error', 'instance-network-missing', t('Instance "{0}" needs a place in the network: networkInterface: (as in the tutorial) or subnet: with securityGroups:.', inst.name), [...at, 'name']);
     }
+    if (inst.sshVia !== undefined && reference(inst.sshVia, 'instance', [...at, 'sshVia']) && inst.sshVia === inst.name)
+      add('error', 'ssh-via-self', t('An instance cannot be its own jump host; name another instance, one with a public address.'), [...at, 'sshVia']);
     if (inst.keyPair !== undefined && !keyPairNames.has(inst.keyPair)) reference(inst.keyPair, 'keyPair', [...at, 'keyPair'], 'key-pair-not-declared');
     if (!/^(ami-[0-9a-f]{8,17}|rhel-8|rhel-9|amazon-linux-2023|al2023|ubuntu-24\.04)$/.test(inst.image))
       add('error', 'unknown-image', t('"{0}" is neither an image alias (rhel-8, rhel-9, amazon-linux-2023, ubuntu-24.04) nor an AMI id (ami-…).', inst.image), [...at, 'image']);
@@ -639,6 +668,7 @@ function kindWord(kind: Kind): string {
     case 'networkAcl': return t('network ACL');
     case 'networkInterface': return t('network interface');
     case 'elasticIp': return t('Elastic IP');
+    case 'natGateway': return t('NAT gateway');
     case 'keyPair': return t('key pair');
     case 'instance': return t('instance');
   }

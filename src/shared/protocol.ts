@@ -34,6 +34,7 @@ export type DiagramNodeKind =
   | 'networkAcl'
   | 'networkInterface'
   | 'elasticIp'
+  | 'natGateway'
   | 'keyPair'
   | 'instance'
   | 'internet'

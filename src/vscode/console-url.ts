@@ -15,6 +15,7 @@ export function consoleUrl(kind: Kind, id: string, region: string, name?: string
     case 'securityGroup': return ec2(`SecurityGroup:groupId=${i}`);
     case 'networkInterface': return ec2(`NetworkInterface:networkInterfaceId=${i}`);
     case 'elasticIp': return ec2(`ElasticIpDetails:AllocationId=${i}`);
+    case 'natGateway': return vpc(`NatGatewayDetails:natGatewayId=${i}`);
     case 'keyPair': return ec2(`KeyPairs:search=${encodeURIComponent(name ?? id)}`);
     case 'instance': return ec2(`InstanceDetails:instanceId=${i}`);
   }

@@ -13,6 +13,7 @@ export function kindLabel(kind: Kind): string {
     case 'networkAcl': return vscode.l10n.t('network ACL');
     case 'networkInterface': return vscode.l10n.t('network interface');
     case 'elasticIp': return vscode.l10n.t('Elastic IP');
+    case 'natGateway': return vscode.l10n.t('NAT gateway');
     case 'keyPair': return vscode.l10n.t('key pair');
     case 'instance': return vscode.l10n.t('instance');
   }
