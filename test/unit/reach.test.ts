@@ -274,8 +274,12 @@ describe('routes', () => {
     );
     const bp = blueprintOf(text);
     assert.equal(analyzeReach(bp, { to: 'ec2-wp-RHEL8' }).reachable, true);
+    // SSH gets in through the one instance with a public address that may reach it (a jump host).
     const priv = analyzeReach(bp, { to: 'db' });
-    assert.equal(priv.code, 'NO_PUBLIC_ADDRESS');
+    assert.equal(priv.reachable, true, priv.reason ?? '');
+    assert.deepEqual(priv.via, { jumpHost: 'ec2-wp-RHEL8', automatic: true, blockedLeg: null });
+    // Anything else from the internet has no address to go to.
+    assert.equal(analyzeReach(bp, { to: 'db', port: 80 }).code, 'NO_PUBLIC_ADDRESS');
     // Even with a public address, the private subnet has no way back to the internet.
     const withPublic = analyzeReach(blueprintOf(text.replace('    privateIp: 10.0.2.20\n', '    privateIp: 10.0.2.20\n    publicIp: true\n')), { to: 'db' });
     assert.equal(withPublic.code, 'NO_ROUTE_TO_INTERNET_GATEWAY');

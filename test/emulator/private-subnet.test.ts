@@ -1,0 +1,64 @@
+// The private-subnet example against the EC2 emulator: apply makes a NAT gateway (available, on an
+// address of its own tagged with the stack) and the private default route to it; a second apply
+// changes nothing; destroy leaves no NAT gateway and no address behind.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { resetEmulator } from '../harness/moto';
+import { byName, byStack, describeClient, workspace } from './engine-workspace';
+
+const ec2 = describeClient();
+const ws = workspace('private-subnet');
+const example = readFileSync(join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml'), 'utf8');
+
+before(async () => {
+  await resetEmulator();
+  ws.edit([readFileSync(ws.blueprint, 'utf8'), example.replace('stack: private-atsushi', `stack: ${ws.stack}`).replaceAll('key-private-RHEL', ws.keyName)]);
+});
+after(() => ws.dispose());
+
+/** NAT gateways of the stack that exist (AWS and the emulator keep listing deleted ones). */
+async function liveNatGateways() {
+  const all = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
+  return all.filter((n) => n.Tags?.some((t) => t.Key === 'blueprint:stack' && t.Value === ws.stack) && n.State !== 'deleted');
+}
+
+test('apply creates the NAT gateway in the public subnet, on its own address, and the private default route to it', async () => {
+  const run = await ws.cli(['apply', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = run.json();
+  assert.deepEqual(summary.failures, []);
+  assert.ok(summary.actions.some((a) => a.kind === 'natGateway' && a.action === 'create'));
+
+  const nats = await liveNatGateways();
+  assert.equal(nats.length, 1);
+  const nat = nats[0]!;
+  assert.equal(nat.State, 'available');
+  const publicSubnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: byName('public-subnet-1a-Atsushi') }))).Subnets![0]!;
+  assert.equal(nat.SubnetId, publicSubnet.SubnetId);
+  const allocationId = nat.NatGatewayAddresses?.[0]?.AllocationId;
+  const addresses = (await ec2.send(new DescribeAddressesCommand({ Filters: byStack(ws.stack) }))).Addresses ?? [];
+  assert.deepEqual(addresses.map((a) => a.AllocationId), [allocationId], 'one address, the NAT gateway\'s, tagged with the stack');
+  assert.ok(addresses[0]!.Tags?.some((t) => t.Key === 'blueprint:natGateway' && t.Value === 'nat-1a-Atsushi'));
+
+  const privateTable = (await ec2.send(new DescribeRouteTablesCommand({ Filters: byName('rtb-private-Atsushi') }))).RouteTables![0]!;
+  assert.equal(privateTable.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0')?.NatGatewayId, nat.NatGatewayId);
+});
+
+test('a second apply changes nothing: 0 mutating calls', async () => {
+  const run = await ws.cli(['apply', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = run.json();
+  assert.ok(summary.actions.every((a) => a.action === 'keep'), JSON.stringify(summary.actions.filter((a) => a.action !== 'keep')));
+  assert.equal(summary.calls.mutating, 0);
+});
+
+test('destroy leaves no NAT gateway and no address behind', async () => {
+  const run = await ws.cli(['destroy', '--yes', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(await liveNatGateways(), []);
+  assert.deepEqual((await ec2.send(new DescribeAddressesCommand({ Filters: byStack(ws.stack) }))).Addresses, []);
+  assert.deepEqual((await ec2.send(new DescribeVpcsCommand({ Filters: byStack(ws.stack) }))).Vpcs, []);
+});
