@@ -37,6 +37,7 @@ const createdBy: Record<string, (o: Output) => unknown[]> = {
   ImportKeyPair: (o) => [o.KeyName, o.KeyPairId],
   RunInstances: (o) => (o.Instances ?? []).map((i) => i.InstanceId),
   AssociateAddress: (o) => [o.AssociationId],
+  CreateNatGateway: (o) => [(o.NatGateway as Output | undefined)?.NatGatewayId],
   AssociateRouteTable: (o) => [o.AssociationId],
 };
 
@@ -53,12 +54,13 @@ const deletedBy: Record<string, (i: Input) => unknown[]> = {
   DeleteKeyPair: (i) => [i.KeyName, i.KeyPairId],
   TerminateInstances: (i) => i.InstanceIds ?? [],
   DisassociateAddress: (i) => [i.AssociationId],
+  DeleteNatGateway: (i) => [i.NatGatewayId],
   DisassociateRouteTable: (i) => [i.AssociationId],
 };
 
 /** Input members that hold no resource id: a list by filter leaves a fresh resource out, it does
  * not fail; tags, names and scripts are text. */
-const notNaming = new Set(['Filters', 'TagSpecifications', 'Tags', 'ClientToken', 'UserData', 'Description', 'GroupName', 'DryRun']);
+const notNaming = new Set(['Filters', 'Filter', 'TagSpecifications', 'Tags', 'ClientToken', 'UserData', 'Description', 'GroupName', 'DryRun']);
 
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
