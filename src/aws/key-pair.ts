@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { CreateKeyPairCommand, DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand, type KeyPairInfo } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import type { Attributes, Tags } from '../core/resource-model';
+import { keyFileIn } from '../core/key-file';
 import { diffWith, fromAwsTags, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider } from './provider';
 
 type KeyAttributes = Attributes<'keyPair'>;
 
+/** `<keyDir>/<safe file name>.pem`: never outside the key directory, whatever the key's name
+ * (src/core/key-file.ts). */
 export function keyFilePath(keyDir: string, name: string): string {
-  return join(expandHome(keyDir), `${name}.pem`);
+  return keyFileIn(expandHome(keyDir), name);
 }
 
 export function expandHome(path: string): string {

@@ -139,7 +139,10 @@ const instance = z.strictObject({
     })
     .optional(),
   keyPair: z.string().optional(),
-  sshUser: z.string().optional().describe('Defaults from the image: ec2-user for RHEL and Amazon Linux, ubuntu for Ubuntu.'),
+  sshUser: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/)
+    .optional().describe('Defaults from the image: ec2-user for RHEL and Amazon Linux, ubuntu for Ubuntu.'),
   sshPort: z.number().int().min(1).max(65535).optional(),
   metadataTokens: z.enum(['required', 'optional']).optional().describe('required (IMDSv2, the default) or optional.'),
   userData: z

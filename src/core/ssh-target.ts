@@ -5,6 +5,7 @@ import { isAbsolute, join, win32 } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { Blueprint, Instance } from './schema';
 import type { StateFile, ResourceState } from './state';
+import { keyFileIn } from './key-file';
 import { hostAliasFor, type SshEndpoint } from './ssh';
 import { diagnostic, type Diagnostic, type SourceMap } from './diagnostics';
 import { parseCidr, parseIpv4, containsAddress, isAnywhere } from './cidr';
@@ -167,7 +168,7 @@ export function keyFileOf(bp: Blueprint, state: StateFile | undefined, keyPair: 
   if (recorded && (isAbsolute(recorded) || win32.isAbsolute(recorded) || recorded.startsWith('~'))) return expandHome(recorded, ctx.homeDir);
   const spec = (bp.keyPairs ?? []).find((k) => k.name === keyPair);
   if (spec?.publicKeyFile) return expandHome(spec.publicKeyFile.replace(/\.pub$/i, ''), ctx.homeDir);
-  return join(ctx.keyDir, `${keyPair}.pem`);
+  return keyFileIn(ctx.keyDir, keyPair);
 }
 
 function expandHome(path: string, home: string): string {

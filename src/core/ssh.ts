@@ -95,7 +95,8 @@ const markerTool = 'ec2-blueprint';
 
 /** What identifies a managed block: the stack and the instance. */
 export function managedBlockId(stack: string, instance: string): string {
-  return `${stack}/${instance}`;
+  // A line break in a blueprint's name must not end the marker comment and start config lines.
+  return `${stack}/${terminalName(instance)}`;
 }
 
 function startMarker(id: string): string {
@@ -104,6 +105,12 @@ function startMarker(id: string): string {
 
 function endMarker(id: string): string {
   return `# <<< ${markerTool} ${id} <<<`;
+}
+
+/** A terminal's title from an instance name: no control characters (a blueprint's name could
+ * carry escape sequences or line breaks into the terminal tab), at most 100 characters. */
+export function terminalName(instance: string): string {
+  return instance.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').slice(0, 100);
 }
 
 /** A Host alias ssh accepts: no spaces, no pattern characters (* ? !), no commas. */

@@ -338,6 +338,7 @@ function structuralDiagnostic(issue: z.core.$ZodIssue, raw: unknown, source: Sou
     }
     case 'invalid_format':
       if (last === 'stack') push('invalid-format', t('A stack name uses letters, digits, "-" and "_", and starts with a letter or digit.'), path);
+      else if (last === 'sshUser') push('invalid-format', t('An SSH user name uses letters, digits, ".", "-" and "_" (at most 32), and starts with a letter or "_".'), path);
       else push('invalid-format', t('"{0}" is not in the expected format.', String(last)), path);
       return;
     default:

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { BlueprintError } from '../../core/errors';
 import { statusOf, type StateFile } from '../../core/state';
 import { findOnPath, keyFileProblem, noSshMessage, readKeyFileFacts, sshInstanceNames, sshTarget, type FileProbe, type SshTarget } from '../../core/ssh-target';
+import { terminalName } from '../../core/ssh';
 import { loadEngineExports } from '../../engine-loader';
 import type { CommandContext, OpenBlueprint } from '../commands/command';
 
@@ -167,7 +168,7 @@ export async function waitUntilReady(ctx: CommandContext, resolved: ResolvedSsh)
 /** The terminal options: named after the instance, running ssh itself (no shell in between). */
 export function sshTerminalOptions(target: SshTarget, sshPath: string, args: string[]): vscode.TerminalOptions {
   return {
-    name: target.instance,
+    name: terminalName(target.instance),
     shellPath: sshPath,
     shellArgs: args,
     iconPath: new vscode.ThemeIcon('remote'),
