@@ -128,7 +128,19 @@ async function emulator() {
   const python = await ensureMoto();
   const { tsImport } = await import('tsx/esm/api');
   const harness = await tsImport(pathToFileURL(path.join(root, 'test/harness/moto.ts')).href, import.meta.url);
-  moto = await harness.startMoto({ python, log: say });
+  const server = await harness.startMoto({ python, log: say });
+  // In front of moto, a proxy that answers as AWS does where moto differs (a DryRun call changes
+  // nothing, IAM refusals are UnauthorizedOperation, deprecated images): see fault-proxy.ts.
+  const { startFaultProxy } = await tsImport(pathToFileURL(path.join(root, 'test/harness/fault-proxy.ts')).href, import.meta.url);
+  const front = await startFaultProxy(server.endpoint, { clientTokens: false });
+  moto = {
+    endpoint: front.endpoint,
+    reset: () => server.reset(),
+    async stop() {
+      await front.stop();
+      await server.stop();
+    },
+  };
   say(`emulator ready in ${((Date.now() - started) / 1000).toFixed(1)} s (install check + start)`);
   return moto;
 }

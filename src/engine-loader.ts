@@ -38,6 +38,7 @@ export interface EngineExports {
   startInstance?: typeof import('./aws/instance-power').startInstance;
   snapshotVpcAt?: typeof import('./aws/snapshot').snapshotVpcAt;
   listVpcsAt?: typeof import('./aws/snapshot').listVpcsAt;
+  resolveImagesFor?: typeof import('./engine').resolveImagesFor;
 }
 
 /** The engine bundle's other named exports, loaded the same way as the engine. */

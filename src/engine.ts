@@ -9,7 +9,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
-import type { BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
+import type { AwsTarget, BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
 import { BlueprintError } from './core/errors';
 import type { EngineEvent, Logger } from './core/events';
 import { silentLogger } from './core/events';
@@ -28,9 +28,9 @@ import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/
 import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { expandHome, keyFilePath } from './aws/key-pair';
-import { imageAliases, resolveImage } from './aws/images';
 import { createPriceReader } from './aws/pricing';
 import { billedParts, costReport, currentCost, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
+import { imageAliases, resolveImage, type ResolvedImage } from './aws/images';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
 
@@ -226,7 +226,7 @@ async function observe(session: Session): Promise<Facts> {
   await Promise.all(
     (session.bp.instances ?? []).map(async (i) => {
       if (!observed[i.name] || !imageAliases[i.image]) return;
-      const newest = await resolveImage(ctx, i.image).catch(() => undefined);
+      const newest = await resolveImage(ctx, i.image, i.instanceType).catch(() => undefined);
       if (newest) newestImages[i.name] = { imageId: newest.imageId, ...(newest.imageName ? { imageName: newest.imageName } : {}) };
     }),
   );
@@ -399,7 +399,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
   // Images are looked up at once, beside the network: the launch then finds the answer waiting.
   for (const step of steps) {
     const spec = step.kind === 'instance' && step.phase === 'apply' ? session.bp.instances?.find((i) => i.name === step.name) : undefined;
-    if (spec) void resolveImage(providerContext(session), spec.image);
+    if (spec) void resolveImage(providerContext(session), spec.image, spec.instanceType);
   }
   // The calls an action usually makes one after another, so the longest chains start first.
   const callsOf: Record<Kind, number> = { vpc: 1, subnet: 1, internetGateway: 2, routeTable: 3, securityGroup: 2, networkAcl: 4, networkInterface: 1, elasticIp: 2, natGateway: 3, keyPair: 1, instance: 6 };
@@ -448,7 +448,7 @@ async function priceSession(session: Session, options: EngineOptions, facts?: Pr
       (session.bp.instances ?? []).map(async (i) => {
         const recorded = session.state.resources[i.name]?.attributes.imageId;
         try {
-          const image = await resolveImage(ctx, typeof recorded === 'string' && recorded ? recorded : i.image);
+          const image = await resolveImage(ctx, typeof recorded === 'string' && recorded ? recorded : i.image, i.instanceType);
           images[i.name] = { ...(image.platformDetails ? { platformDetails: image.platformDetails } : {}), ...(image.usageOperation ? { usageOperation: image.usageOperation } : {}) };
         } catch (error) {
           images[i.name] = { unknownBecause: t('its image could not be looked up ({0})', errorCode(error) ?? String(error)) };
@@ -594,6 +594,23 @@ export { config as configureL10n } from '@vscode/l10n';
 
 // Stop/Start Instance in VS Code (the Elastic IP survives a stop/start).
 export { stopInstance, startInstance } from './aws/instance-power';
+
+/** `export`: the image each alias of the blueprint means now, asked with read calls only (the
+ * same choice apply makes). Rejects when EC2 cannot be reached or refuses. */
+export async function resolveImagesFor(
+  instances: readonly { name: string; image: string; instanceType: string }[],
+  target: AwsTarget & { region: string },
+): Promise<Record<string, ResolvedImage>> {
+  const connection = connectEc2(target, true);
+  try {
+    const ctx: ProviderContext = { ec2: connection.ec2, stack: '', region: target.region, keyDir: '', progress: () => {} };
+    const out: Record<string, ResolvedImage> = {};
+    await Promise.all(instances.map(async (i) => (out[i.name] = await resolveImage(ctx, i.image, i.instanceType))));
+    return out;
+  } finally {
+    connection.ec2.destroy();
+  }
+}
 
 // `reach --live`: the VPC as AWS has it, for the traffic path analysis.
 export { reachSnapshot } from './aws/reach-live';

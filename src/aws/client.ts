@@ -27,16 +27,17 @@ export function isReadOnlyOperation(commandName: string): boolean {
   return /^(Describe|Get|List)/.test(commandName.replace(/Command$/, ''));
 }
 
-export function connectEc2(target: AwsTarget & { region: string }): Ec2Connection {
+/** `quick`: for an optional question (export's image look-up), two attempts and short timeouts. */
+export function connectEc2(target: AwsTarget & { region: string }, quick = false): Ec2Connection {
   const ec2 = new EC2Client({
     region: target.region,
     ...(target.profile ? { profile: target.profile } : {}),
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    maxAttempts,
+    maxAttempts: quick ? 2 : maxAttempts,
     retryMode: 'adaptive',
     // A request that gets no answer is given up after a while (a create then goes through the
     // look-up-by-tags path) instead of holding the run forever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: quick ? 3_000 : 10_000, requestTimeout: quick ? 5_000 : requestTimeoutMs, throwOnRequestTimeout: true },
   });
   const calls: CallCount = { mutating: 0, read: 0 };
   // Placed after the retry middleware, so it runs once per attempt, not once per command.

@@ -1,22 +1,29 @@
-// Image aliases → the newest matching public image of its publisher, always asked for by owner and
-// name (an unfiltered DescribeImages lists every public image in the region).
+// Image aliases → the image the alias means (src/core/image-choice.ts: generally available,
+// pay-as-you-go, available, not deprecated, of the instance type's architecture, the newest such),
+// always asked for by owner and name (an unfiltered DescribeImages lists every public image).
 import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
+import { architectureOfInstanceType, chooseImage, type Architecture } from '../core/image-choice';
 import type { ProviderContext } from './provider';
 
 export interface ImageAlias {
   owner: string;
-  namePattern: string;
+  /** The name filter of the family; the choice rules then pick among what it returns. */
+  namePattern(architecture: Architecture): string;
   /** The default SSH user of the family. */
   sshUser: string;
 }
 
+const redHat = '309956199498';
+const amazon = '137112412989';
+const canonical = '099720109477';
+
 export const imageAliases: Record<string, ImageAlias> = {
-  'rhel-8': { owner: '309956199498', namePattern: 'RHEL-8*', sshUser: 'ec2-user' },
-  'rhel-9': { owner: '309956199498', namePattern: 'RHEL-9*', sshUser: 'ec2-user' },
-  'amazon-linux-2023': { owner: '137112412989', namePattern: 'al2023-ami-2023*', sshUser: 'ec2-user' },
-  al2023: { owner: '137112412989', namePattern: 'al2023-ami-2023*', sshUser: 'ec2-user' },
-  'ubuntu-24.04': { owner: '099720109477', namePattern: 'ubuntu/images/hvm-ssd*/ubuntu-noble-24.04-amd64-server-*', sshUser: 'ubuntu' },
+  'rhel-8': { owner: redHat, namePattern: () => 'RHEL-8*', sshUser: 'ec2-user' },
+  'rhel-9': { owner: redHat, namePattern: () => 'RHEL-9*', sshUser: 'ec2-user' },
+  'amazon-linux-2023': { owner: amazon, namePattern: (a) => `al2023-ami-2023*-${a}`, sshUser: 'ec2-user' },
+  al2023: { owner: amazon, namePattern: (a) => `al2023-ami-2023*-${a}`, sshUser: 'ec2-user' },
+  'ubuntu-24.04': { owner: canonical, namePattern: (a) => `ubuntu/images/hvm-ssd*/ubuntu-noble-24.04-${a === 'arm64' ? 'arm64' : 'amd64'}-server-*`, sshUser: 'ubuntu' },
 };
 
 export interface ResolvedImage {
@@ -29,9 +36,12 @@ export interface ResolvedImage {
   /** How AWS bills the image (Red Hat Enterprise Linux / RunInstances:0010), for its price. */
   platformDetails?: string;
   usageOperation?: string;
+  architecture?: string;
+  /** Which image an alias picked and why, in words (absent for an ami-… id). */
+  why?: string;
 }
 
-function resolvedFrom(image: Image): ResolvedImage {
+function resolvedFrom(image: Image, why?: string): ResolvedImage {
   const rootDeviceName = image.RootDeviceName ?? '/dev/xvda';
   const rootVolumeSizeGiB = image.BlockDeviceMappings?.find((b) => b.DeviceName === rootDeviceName)?.Ebs?.VolumeSize;
   return {
@@ -42,54 +52,69 @@ function resolvedFrom(image: Image): ResolvedImage {
     creationDate: image.CreationDate,
     ...(image.PlatformDetails ? { platformDetails: image.PlatformDetails } : {}),
     ...(image.UsageOperation ? { usageOperation: image.UsageOperation } : {}),
+    ...(image.Architecture ? { architecture: image.Architecture } : {}),
+    ...(why ? { why } : {}),
   };
 }
 
 const resolved = new WeakMap<object, Map<string, Promise<ResolvedImage>>>();
 
-/** The newest x86_64 HVM image for an alias, or the image an ami-… id names; asked once per client
- * (apply starts the question early, beside the network, and the launch picks up the answer). */
-export function resolveImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
+/** The image an alias means for this instance type, or the image an ami-… id names; asked once
+ * per client (apply starts the question early, beside the network, and the launch picks up the
+ * answer). */
+export function resolveImage(ctx: ProviderContext, image: string, instanceType: string): Promise<ResolvedImage> {
   let known = resolved.get(ctx.ec2);
   if (!known) resolved.set(ctx.ec2, (known = new Map()));
-  let answer = known.get(image);
+  const architecture = architectureOfInstanceType(instanceType);
+  const key = imageAliases[image] ? `${image}|${architecture}` : image;
+  let answer = known.get(key);
   if (!answer) {
-    answer = lookUpImage(ctx, image);
-    known.set(image, answer);
+    answer = lookUpImage(ctx, image, instanceType);
+    known.set(key, answer);
     // Whoever awaits it sees a failure; an early question nobody awaited must not crash the process.
     answer.catch(() => undefined);
   }
   return answer;
 }
 
-async function lookUpImage(ctx: ProviderContext, image: string): Promise<ResolvedImage> {
+function imageNotFound(image: string, region: string, cause?: unknown): Error {
+  return Object.assign(new Error(t('The image {0} does not exist in {1} (or is not shared with this account).', image, region)), {
+    name: (cause as { name?: string } | undefined)?.name ?? 'InvalidAMIID.NotFound',
+    ...(cause ? { cause } : {}),
+  });
+}
+
+async function lookUpImage(ctx: ProviderContext, image: string, instanceType: string): Promise<ResolvedImage> {
   const alias = imageAliases[image];
   if (!alias) {
     const out = await ctx.ec2.send(new DescribeImagesCommand({ ImageIds: [image] })).catch((error: unknown) => {
-      if ((error as { name?: string }).name === 'InvalidAMIID.NotFound' || (error as { name?: string }).name === 'InvalidAMIID.Malformed')
-        throw Object.assign(new Error(t('The image {0} does not exist in {1} (or is not shared with this account).', image, ctx.region)), { name: (error as { name: string }).name, cause: error });
+      const code = (error as { name?: string }).name;
+      if (code === 'InvalidAMIID.NotFound' || code === 'InvalidAMIID.Malformed') throw imageNotFound(image, ctx.region, error);
       throw error;
     });
     const found = out.Images?.[0];
-    if (!found) throw Object.assign(new Error(t('The image {0} does not exist in {1} (or is not shared with this account).', image, ctx.region)), { name: 'InvalidAMIID.NotFound' });
+    if (!found) throw imageNotFound(image, ctx.region);
     return resolvedFrom(found);
   }
+  const architecture = architectureOfInstanceType(instanceType);
+  // Every image of the family (both architectures, betas included) so the answer can say what
+  // was passed over; AWS itself leaves deprecated public images out unless asked for them.
   const out = await ctx.ec2.send(
     new DescribeImagesCommand({
       Owners: [alias.owner],
       Filters: [
-        { Name: 'name', Values: [alias.namePattern] },
-        { Name: 'architecture', Values: ['x86_64'] },
+        { Name: 'name', Values: [alias.namePattern(architecture)] },
         { Name: 'virtualization-type', Values: ['hvm'] },
-        { Name: 'state', Values: ['available'] },
       ],
     }),
   );
-  const newest = newestImage(out.Images ?? []);
-  if (!newest) throw Object.assign(new Error(t('No image for "{0}" was found in {1} (owner {2}, name {3}).', image, ctx.region, alias.owner, alias.namePattern)), { name: 'ImageAliasNotFound' });
-  return resolvedFrom(newest);
-}
-
-export function newestImage(images: readonly Image[]): Image | undefined {
-  return [...images].filter((i) => i.ImageId).sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
+  const images = (out.Images ?? []).filter((i) => i.ImageId);
+  const choice = chooseImage(
+    image,
+    images.map((i) => ({ imageId: i.ImageId!, name: i.Name, architecture: i.Architecture, state: i.State, creationDate: i.CreationDate, deprecationTime: i.DeprecationTime, source: i })),
+    architecture,
+    instanceType,
+  );
+  if (!choice.image) throw Object.assign(new Error(`${choice.why} (${t('owner {0}, name {1}, region {2}', alias.owner, alias.namePattern(architecture), ctx.region)})`), { name: 'ImageAliasNotFound' });
+  return resolvedFrom(choice.image.source, choice.why);
 }

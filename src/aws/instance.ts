@@ -134,8 +134,8 @@ export const instanceProvider: Provider<'instance'> = {
   },
   diff: diffWith('instance'),
   async create(ctx, name, desired: InstanceAttributes) {
-    const image = await resolveImage(ctx, desired.image);
-    ctx.progress(t('image {0} ({1})', image.imageId, image.imageName ?? desired.image));
+    const image = await resolveImage(ctx, desired.image, desired.instanceType);
+    ctx.progress(image.why ?? t('image {0} ({1})', image.imageId, image.imageName ?? desired.image));
     const userData = ctx.userData ? ctx.userData(name) : sshPortUserData(desired.sshPort, desired.image);
     const networkInterfaces = desired.networkInterfaceId !== undefined || !desired.subnetId
       ? [{ DeviceIndex: 0, NetworkInterfaceId: need(desired.networkInterfaceId, t('the network interface of {0}', name)) }]

@@ -1,6 +1,8 @@
 // A blueprint as an AWS CloudFormation template: the same resources, the same names (as tags),
 // so a team that outgrows the editor can hand its stack to AWS's own engine. Pure: the caller
 // passes what needs a file or AWS (a public key's text, the image the engine resolved).
+import { architectureOfInstanceType } from './image-choice';
+import { keyFileName } from './key-file';
 import { Document, Scalar } from 'yaml';
 import type { Blueprint, Instance, NetworkAcl, SecurityGroup } from './schema';
 import { findCycle, components } from './model';
@@ -74,6 +76,12 @@ const publicImageParameters: Record<string, { x86_64: string; arm64: string }> =
   },
 };
 
+/** Whether the template needs an image id for this image that AWS publishes no parameter for
+ * (an alias such as rhel-8): export then asks EC2, or leaves it to whoever deploys. */
+export function needsResolvedImage(image: string): boolean {
+  return !image.startsWith('ami-') && !publicImageParameters[image];
+}
+
 const imageDescriptions: Record<string, string> = {
   'rhel-8': 'Red Hat Enterprise Linux 8',
   'rhel-9': 'Red Hat Enterprise Linux 9',
@@ -85,11 +93,6 @@ const imageDescriptions: Record<string, string> = {
 /** The root device of the images behind each alias, when the resolved image does not say. */
 function defaultRootDevice(image: string): string {
   return /^(amazon-linux-2023|al2023)$/.test(image) ? '/dev/xvda' : '/dev/sda1';
-}
-
-/** Graviton instance families (t4g, m7g, c7gn, …) need arm64 images. */
-function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
 }
 
 /** `vpc-Atsushi` → `VpcAtsushi`: CloudFormation logical ids are alphanumeric. */
@@ -357,7 +360,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     props.Tags = tags(key.name, key.tags);
     resources[keyId] = { Type: 'AWS::EC2::KeyPair', Properties: props };
     if (!key.publicKeyFile) {
-      const pem = `~/.ssh/${key.name}.pem`;
+      const pem = `~/.ssh/${keyFileName(key.name)}`;
       outputs[ids.claim(`${keyId}PrivateKey`)] = {
         Description:
           `CloudFormation keeps the private key of ${key.name} in SSM Parameter Store under /ec2/keypair/<key-pair-id>. ` +
@@ -379,7 +382,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     const instId = ids.of(inst.name);
     const resolved = options.images?.[inst.name] ?? {};
     const imageParam = ids.claim(`${instId}ImageId`);
-    const arch = isArmInstanceType(inst.instanceType) ? 'arm64' : 'x86_64';
+    const arch = architectureOfInstanceType(inst.instanceType);
     const ssmPath = publicImageParameters[inst.image]?.[arch];
     const label = imageDescriptions[inst.image] ?? inst.image;
     if (inst.image.startsWith('ami-')) {
@@ -439,7 +442,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
       outputs[ids.claim(`${instId}PublicIp`)] = { Description: `The public IPv4 address of ${inst.name}.`, Value: address };
       const user = inst.sshUser ?? defaultSshUser(inst.image, resolved.imageName);
       const port = inst.sshPort ?? 22;
-      const keyFile = inst.keyPair ? ` -i ~/.ssh/${inst.keyPair}.pem` : '';
+      const keyFile = inst.keyPair ? ` -i ~/.ssh/${keyFileName(inst.keyPair)}` : '';
       const portFlag = port === 22 ? '' : ` -p ${port}`;
       outputs[ids.claim(`${instId}SshCommand`)] = {
         Description: `How to log in to ${inst.name}.`,

@@ -105,10 +105,14 @@ test('apply creates the tutorial stack exactly as declared', async () => {
   assert.equal(instance.InstanceType, 't2.large');
   assert.equal(instance.KeyName, ws.keyName);
   assert.equal(instance.MetadataOptions?.HttpTokens, 'required');
-  const newestRhel8 = amis
-    .filter((a) => a.owner_id === '309956199498' && a.name.startsWith('RHEL-8') && a.architecture === 'x86_64')
-    .sort((a, b) => b.creation_date.localeCompare(a.creation_date))[0]!;
-  assert.equal(instance.ImageId, newestRhel8.ami_id, 'rhel-8 is the newest Red Hat RHEL 8 x86_64 image');
+  // The image list holds a newer beta, a newer Cloud Access (Access2) image, a newer deprecated one
+  // and a newer arm64 one beside the GA x86_64 image the tutorial must get.
+  const newer = amis.filter((a) => a.name.startsWith('RHEL-8') && a.creation_date > '2024-07-02T19:41:12.000Z').map((a) => a.name);
+  assert.ok(newer.some((n) => /BETA/.test(n)) && newer.some((n) => /Access2/.test(n)) && newer.some((n) => /arm64/.test(n)) && newer.length >= 4, newer.join());
+  assert.equal(instance.ImageId, 'ami-0b2f6d8c4e1a7f802', 'rhel-8 is the newest generally available, Hourly2, non-deprecated RHEL 8 x86_64 image');
+  const why = run.stderr.split('\n').find((line) => line.includes('RHEL-8.10.0_HVM-20240702-x86_64-0-Hourly2-GP3')) ?? '';
+  assert.match(why, /Passed over: .*BETA-20241015\S* \(a beta\)/, 'the user is told which image and why');
+  assert.match(why, /Access2-GP3 \(Cloud Access/);
   const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [instance.ImageId!] }))).Images![0]!;
   assert.equal(instance.RootDeviceName, image.RootDeviceName);
   const device0 = instance.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
@@ -143,7 +147,7 @@ test('apply creates the tutorial stack exactly as declared', async () => {
   assert.equal(state.resources['vpc-Atsushi']?.id, vpcId);
   assert.equal(state.resources['ec2-wp-RHEL8']?.id, instance.InstanceId);
   assert.equal(state.resources['ec2-wp-RHEL8']?.attributes.publicIp, publicIp);
-  assert.equal(state.resources['ec2-wp-RHEL8']?.attributes.imageId, newestRhel8.ami_id);
+  assert.equal(state.resources['ec2-wp-RHEL8']?.attributes.imageId, 'ami-0b2f6d8c4e1a7f802');
   assert.equal(state.resources[ws.keyName]?.attributes.keyFile, pem);
   assert.equal(state.operations, undefined);
   assert.equal(state.failures, undefined);

@@ -37,6 +37,8 @@ test('Red Hat RHEL 8 images come from the shipped image list', async () => {
     'RHEL-8.10.0_HVM-20240612-x86_64-1-Hourly2-GP3',
     'RHEL-8.10.0_HVM-20240702-x86_64-0-Hourly2-GP3',
     'RHEL-8.10.0_HVM-20240805-arm64-0-Hourly2-GP3',
+    'RHEL-8.10.0_HVM-20240910-x86_64-0-Access2-GP3',
+    'RHEL-8.10.0_HVM_BETA-20241015-x86_64-0-Hourly2-GP3',
     'RHEL-8.8.0_HVM-20230503-x86_64-54-Hourly2-GP2',
   ]);
   for (const image of images) {
@@ -47,5 +49,15 @@ test('Red Hat RHEL 8 images come from the shipped image list', async () => {
   const newestX86 = images
     .filter((image) => image.Architecture === 'x86_64')
     .sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
-  assert.equal(newestX86?.ImageId, 'ami-0b2f6d8c4e1a7f802');
+  // The list holds traps for the image choice: the newest x86_64 image is a beta.
+  assert.match(newestX86?.Name ?? '', /BETA/);
+});
+
+test('AWS leaves a deprecated public image out of DescribeImages unless asked (played by the runner\'s proxy)', async () => {
+  const ask = async (IncludeDeprecated?: boolean) =>
+    ((await ec2.send(new DescribeImagesCommand({ Owners: ['309956199498'], Filters: [{ Name: 'name', Values: ['RHEL-8.10.0_HVM-20240820*'] }], ...(IncludeDeprecated ? { IncludeDeprecated } : {}) }))).Images ?? []);
+  assert.deepEqual(await ask(), []);
+  const [deprecated] = await ask(true);
+  assert.equal(deprecated?.ImageId, 'ami-0c73e5a7b9d1f3809');
+  assert.equal(deprecated?.DeprecationTime, '2024-12-01T00:00:00.000Z');
 });

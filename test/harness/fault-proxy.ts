@@ -22,6 +22,13 @@
 //     ClientToken gets the first call's response again instead of being carried out twice;
 //   - images as AWS bills them: DescribeImages answers carry `platformDetails` and `usageOperation`
 //     (moto leaves them out), Red Hat's images as `Red Hat Enterprise Linux` / `RunInstances:0010`.
+//     ClientToken gets the first call's response again instead of being carried out twice.
+//   - AWS's answers where moto's differ (`awsAnswers`, on by default): a `DryRun` call never changes
+//     anything (moto carries out CreateVpc and others; the proxy undoes that) and is answered
+//     `DryRunOperation` when allowed, `UnauthorizedOperation` naming the action when not; a
+//     refusal by moto's IAM checks is EC2's `UnauthorizedOperation`; images listed in
+//     `deprecatedImages` carry their `deprecationTime` and are left out of a DescribeImages that
+//     does not ask for deprecated ones (AWS leaves deprecated public images out by default).
 // Every call is counted by Action. Random decisions are derived from (seed, Action, how many times
 // that Action was seen), so a run is reproducible even when independent calls interleave
 // differently.
@@ -74,6 +81,13 @@ export interface FaultPlan {
   /** Actions AWS refuses, answered without reaching moto: `{ RunInstances: { code: 'Unsupported',
    * message: '…' } }`. `times` (default: always) counts the refusals; `status` defaults to 400. */
   refuse: Record<string, Refusal>;
+  /** Answer DryRun calls and IAM refusals as AWS does (see the top of this file). Default on. */
+  awsAnswers: boolean;
+  /** Image id → the time AWS deprecated it (moto has no deprecation). */
+  deprecatedImages: Record<string, string>;
+  /** Credentials the proxy signs its undo of a DryRun call that moto carried out with (moto with
+   * IAM checks needs a user allowed to delete). Default: the test credentials. */
+  undoCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface Refusal {
@@ -161,6 +175,10 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
+/** Images of test/harness/amis.json that AWS would have deprecated (moto keeps no such thing): a
+ * newer RHEL 8 image that an alias must pass over. */
+export const deprecatedTestImages: Record<string, string> = { 'ami-0c73e5a7b9d1f3809': '2024-12-01T00:00:00.000Z' };
+
 export const defaultPlan: FaultPlan = {
   seed: 1,
   throttleRate: 0,
@@ -175,6 +193,8 @@ export const defaultPlan: FaultPlan = {
   clientTokens: true,
   settleMs: 0,
   refuse: {},
+  awsAnswers: true,
+  deprecatedImages: deprecatedTestImages,
 };
 
 /** Describe*, Get* and List* only read; everything else changes something (as src/aws/client.ts counts). */
@@ -372,6 +392,58 @@ interface Upstream {
   body: Buffer;
 }
 
+/** The code and message of an EC2 error document. */
+function errorOf(body: string): { code: string; message: string } | undefined {
+  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  return code ? { code, message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? '' } : undefined;
+}
+
+/** The top-level `<item>…</item>` elements of `<imagesSet>`, with their positions. */
+function imageItems(xml: string): { start: number; end: number; id: string }[] {
+  const open = xml.indexOf('<imagesSet>');
+  if (open < 0) return [];
+  const items: { start: number; end: number; id: string }[] = [];
+  const tag = /<(\/?)item>|<\/imagesSet>/g;
+  tag.lastIndex = open;
+  let depth = 0;
+  let start = 0;
+  for (let m = tag.exec(xml); m; m = tag.exec(xml)) {
+    if (m[0] === '</imagesSet>') break;
+    if (!m[1]) {
+      if (depth++ === 0) start = m.index;
+    } else if (--depth === 0) {
+      const end = m.index + m[0].length;
+      items.push({ start, end, id: /<imageId>([^<]+)<\/imageId>/.exec(xml.slice(start, end))?.[1] ?? '' });
+    }
+  }
+  return items;
+}
+
+/** DescribeImages as AWS answers it for deprecated images: left out unless asked for (or named by
+ * id), otherwise carrying `deprecationTime`. */
+export function withDeprecations(xml: string, deprecated: Record<string, string>, params: Record<string, string>, now = Date.now()): string {
+  const includeDeprecated = params.IncludeDeprecated === 'true' || Object.keys(params).some((k) => /^ImageId\.\d+$/.test(k));
+  let out = xml;
+  for (const item of imageItems(xml).reverse()) {
+    const time = deprecated[item.id];
+    if (!time) continue;
+    const past = Date.parse(time) <= now;
+    const replacement = past && !includeDeprecated ? '' : out.slice(item.start, item.end).replace(/<\/item>$/, `<deprecationTime>${time}</deprecationTime></item>`);
+    out = out.slice(0, item.start) + replacement + out.slice(item.end);
+  }
+  return out;
+}
+
+/** What undoes a create moto carried out although DryRun was set: the delete and its id parameter. */
+const undoOf: Record<string, { element: string; action: string; param: string }> = {
+  CreateVpc: { element: 'vpcId', action: 'DeleteVpc', param: 'VpcId' },
+  CreateSubnet: { element: 'subnetId', action: 'DeleteSubnet', param: 'SubnetId' },
+  CreateRouteTable: { element: 'routeTableId', action: 'DeleteRouteTable', param: 'RouteTableId' },
+  CreateNetworkAcl: { element: 'networkAclId', action: 'DeleteNetworkAcl', param: 'NetworkAclId' },
+  CreateInternetGateway: { element: 'internetGatewayId', action: 'DeleteInternetGateway', param: 'InternetGatewayId' },
+  CreateSecurityGroup: { element: 'groupId', action: 'DeleteSecurityGroup', param: 'GroupId' },
+};
+
 export async function startFaultProxy(target: string, plan: Partial<FaultPlan> = {}): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   let current: FaultPlan = { ...defaultPlan, ...plan };
@@ -470,6 +542,54 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     res.end(body);
   }
 
+  /** Undoes what moto carried out for a DryRun call (AWS never carries one out), signed like any
+   * client's call. */
+  async function undoDryRun(req: http.IncomingMessage, action: string, body: string): Promise<void> {
+    const undo = undoOf[action];
+    const id = undo ? new RegExp(`<${undo.element}>([^<]+)</${undo.element}>`).exec(body)?.[1] : undefined;
+    if (!undo || !id) throw new Error(`fault proxy: moto carried out a DryRun ${action} and the proxy cannot undo it`);
+    const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
+    const sdk = await import('@aws-sdk/client-ec2');
+    const client = new sdk.EC2Client({ endpoint: target, region, credentials: current.undoCredentials ?? { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    const Command = (sdk as unknown as Record<string, new (input: Record<string, string>) => Parameters<typeof client.send>[0]>)[`${undo.action}Command`]!;
+    try {
+      await client.send(new Command({ [undo.param]: id }));
+    } finally {
+      client.destroy();
+    }
+  }
+
+  function errorResponse(status: number, code: string, message: string): Upstream {
+    return { status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(ec2ErrorBody(code, message, requestId()), 'utf8') };
+  }
+
+  /** moto's answer as AWS gives it, where they differ (undefined: moto's answer stands). */
+  async function asAwsAnswers(req: http.IncomingMessage, params: Record<string, string>, record: CallRecord, upstream: Upstream): Promise<Upstream | undefined> {
+    const text = upstream.body.toString('utf8');
+    const ok = upstream.status >= 200 && upstream.status < 300;
+    const error = ok ? undefined : errorOf(text);
+    const denied = error && /^(AccessDenied|UnauthorizedOperation)$/.test(error.code);
+    if (denied) {
+      const permission = /perform: ([\w-]+:\w+)/.exec(error.message)?.[1] ?? `ec2:${record.action}`;
+      const who = /User: (\S+)/.exec(error.message)?.[1] ?? 'the caller';
+      return errorResponse(403, 'UnauthorizedOperation', `You are not authorized to perform this operation. User: ${who} is not authorized to perform: ${permission} because no identity-based policy allows the ${permission} action.`);
+    }
+    if (params.DryRun === 'true') {
+      const wouldSucceed = () => errorResponse(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+      if (ok) {
+        await undoDryRun(req, record.action, text);
+        return wouldSucceed();
+      }
+      // The permission check passed and moto then looked for a resource a preflight names by a
+      // placeholder: AWS answers a permitted DryRun before looking.
+      if (error && /NotFound|Malformed/.test(error.code)) return wouldSucceed();
+      return undefined;
+    }
+    if (ok && record.action === 'DescribeImages' && Object.keys(current.deprecatedImages).length)
+      return { ...upstream, body: Buffer.from(withDeprecations(text, current.deprecatedImages, params), 'utf8') };
+    return undefined;
+  }
+
   function note(record: CallRecord, outcome: Outcome): void {
     record.outcome = outcome;
     events.emit('call', record);
@@ -529,7 +649,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       }
     }
 
-    const refusal = plan.refuse[action];
+    // Capacity and quota refusals answer a launch that is carried out, not a DryRun (the preflight's).
+    const refusal = params.DryRun === 'true' ? undefined : plan.refuse[action];
     if (refusal && (refusal.times ?? Infinity) > (refusedSoFar.get(action) ?? 0)) {
       refusedSoFar.set(action, (refusedSoFar.get(action) ?? 0) + 1);
       stats.refused++;
@@ -596,6 +717,10 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     }
     record.status = upstream.status;
     if (action === 'DescribeImages' && upstream.status === 200) upstream = { ...upstream, body: Buffer.from(withImageBillingDetails(upstream.body.toString('utf8')), 'utf8') };
+    if (plan.awsAnswers) {
+      const answered = await asAwsAnswers(req, params, record, upstream);
+      if (answered) upstream = answered;
+    }
     stats.forwarded++;
     if (record.mutating) {
       stats.mutating++;

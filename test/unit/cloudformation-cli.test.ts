@@ -27,16 +27,25 @@ test('export needs --format cloudformation, and says so', async () => {
 });
 
 test('export prints only the template on stdout (YAML by default, JSON on request)', async () => {
-  const yaml = await run(['export', tutorialPath, '--format', 'cloudformation']);
+  const yaml = await run(['export', tutorialPath, '--format', 'cloudformation', '--offline']);
   assert.equal(yaml.code, 0, yaml.stderr);
   const template = parse(yaml.stdout) as { AWSTemplateFormatVersion: string; Resources: Record<string, unknown> };
   assert.equal(template.AWSTemplateFormatVersion, '2010-09-09');
   assert.equal(Object.keys(template.Resources).length, 13);
-  assert.match(yaml.stderr, /asks for the image id when it is deployed/, 'the RHEL image parameter is explained on stderr');
+  assert.match(yaml.stderr, /asks for it when it is deployed: pass --parameters ParameterKey=Ec2WpRHEL8ImageId,ParameterValue=ami-…/, 'the RHEL image parameter is explained on stderr');
 
-  const json = await run(['export', tutorialPath, '--format', 'cloudformation', '--json']);
+  const json = await run(['export', tutorialPath, '--format', 'cloudformation', '--json', '--offline']);
   assert.equal(json.code, 0);
   assert.deepEqual(JSON.parse(json.stdout), template);
+});
+
+test('export where EC2 cannot be reached keeps the image parameter and says how to fill it', async () => {
+  // Port 9 (discard) on loopback refuses at once: EC2 is not reachable.
+  const r = await run(['export', tutorialPath, '--format', 'cloudformation', '--endpoint', 'http://127.0.0.1:9']);
+  assert.equal(r.code, 0, r.stderr);
+  const template = parse(r.stdout) as { Parameters: Record<string, { Default?: string }> };
+  assert.equal(template.Parameters.Ec2WpRHEL8ImageId?.Default, undefined);
+  assert.match(r.stderr, /EC2 was not asked which image "rhel-8" means \(.+\).*ParameterKey=Ec2WpRHEL8ImageId/);
 });
 
 test('export of an invalid blueprint exits 1 and prints no template', async () => {

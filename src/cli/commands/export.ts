@@ -1,14 +1,18 @@
-// `export FILE --format cloudformation`: prints the blueprint as a CloudFormation template. No AWS
-// call: the image the engine resolved comes from the state file when there is one, otherwise the
-// template takes it as a parameter.
+// `export FILE --format cloudformation`: prints the blueprint as a CloudFormation template. The
+// image of an alias AWS publishes no parameter for (rhel-8) comes from the state file when there is
+// one; otherwise EC2 is asked (read calls only, the same choice apply makes) and the image id
+// becomes the parameter's default, so the template deploys as it is. Offline (or --offline) the
+// template takes it as a parameter without a default, and export says how to fill it.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { CliCommand, CliIo } from '../command';
+import { engineOptionsFrom } from '../command';
+import { loadEngineExports } from '../../engine-loader';
 import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
-import { optionsFromState, templateText, toCloudFormation, type CloudFormationOptions, type TemplateFormat } from '../../core/cloudformation';
+import { needsResolvedImage, optionsFromState, templateText, toCloudFormation, type CloudFormationOptions, type TemplateFormat } from '../../core/cloudformation';
 import { statePathFor, type StateFile } from '../../core/state';
 
 export const exportCommand: CliCommand = {
@@ -16,10 +20,11 @@ export const exportCommand: CliCommand = {
   get summary() {
     return t('print an equivalent CloudFormation template');
   },
-  usage: 'export FILE --format cloudformation [--output-format yaml|json]',
+  usage: 'export FILE --format cloudformation [--output-format yaml|json] [--offline]',
   options: {
     format: { type: 'string' },
     'output-format': { type: 'string' },
+    offline: { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
   async run([file], values, io) {
@@ -40,11 +45,29 @@ export const exportCommand: CliCommand = {
     const state = readState(statePath);
     const publicKeys = readPublicKeys(blueprint.keyPairs ?? [], dirname(resolve(io.cwd, file!)), io);
     const options: CloudFormationOptions = { ...optionsFromState(blueprint, state), publicKeys, source: basename(file!) };
-    for (const inst of blueprint.instances ?? []) {
-      if (!inst.image.startsWith('ami-') && !options.images?.[inst.name]?.imageId && /^rhel/.test(inst.image))
-        io.stderr(t('{0}: AWS publishes no parameter for the newest {1} image, so the template asks for the image id when it is deployed (apply once to record one).', inst.name, inst.image));
+    const unresolved = (blueprint.instances ?? []).filter((inst) => needsResolvedImage(inst.image) && !options.images?.[inst.name]?.imageId);
+    let offlineWhy = values.offline ? t('--offline') : '';
+    if (unresolved.length && !values.offline) {
+      try {
+        const target = engineOptionsFrom(values, io);
+        const found = await loadEngineExports().resolveImagesFor!(unresolved, { region: target.region ?? blueprint.region, ...(target.profile ? { profile: target.profile } : {}), ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
+        for (const [name, image] of Object.entries(found)) {
+          options.images = { ...options.images, [name]: { imageId: image.imageId, rootDeviceName: image.rootDeviceName, ...(image.imageName ? { imageName: image.imageName } : {}) } };
+          io.stderr(t('{0}: {1} It is the default of the template\'s image parameter.', name, image.why ?? image.imageId));
+        }
+      } catch (error) {
+        offlineWhy = error instanceof Error ? error.message : String(error);
+      }
     }
-    io.stdout(templateText(toCloudFormation(blueprint, options), outputFormat as TemplateFormat).replace(/\n$/, ''));
+    const template = toCloudFormation(blueprint, options);
+    for (const inst of unresolved) {
+      if (options.images?.[inst.name]?.imageId) continue;
+      const parameter = Object.entries(template.Parameters ?? {}).find(([key, p]) => key.endsWith('ImageId') && String((p as { Description?: string }).Description ?? '').includes(`The image of ${inst.name}:`))?.[0] ?? 'ImageId';
+      io.stderr(
+        t('{0}: EC2 was not asked which image "{1}" means ({2}), so the template asks for it when it is deployed: pass --parameters ParameterKey={3},ParameterValue=ami-… (a {1} image id in {4}), or run export again where AWS can be reached.', inst.name, inst.image, offlineWhy, parameter, blueprint.region),
+      );
+    }
+    io.stdout(templateText(template, outputFormat as TemplateFormat).replace(/\n$/, ''));
     return 0;
   },
 };
