@@ -37,6 +37,8 @@ function configure(mermaid: Mermaid): void {
     theme: 'base',
     darkMode: dark,
     fontFamily: font,
+    layout: 'elk',
+    elk: { nodePlacementStrategy: 'BRANDES_KOEPF', mergeEdges: false, cycleBreakingStrategy: 'GREEDY_MODEL_ORDER' },
     // A 500-resource blueprint has more edges and text than mermaid's defaults allow.
     maxEdges: 5000,
     maxTextSize: 2_000_000,
@@ -63,7 +65,12 @@ function configure(mermaid: Mermaid): void {
 }
 
 export async function loadMermaid(): Promise<Mermaid> {
-  loading ??= import('mermaid').then((m) => m.default);
+  // ELK lays nested boxes out inside their containers and keeps room for their titles (see README:
+  // "Why ELK"); it is loaded with mermaid, on the first picture, in the webview only.
+  loading ??= Promise.all([import('mermaid'), import('@mermaid-js/layout-elk')]).then(([m, elk]) => {
+    m.default.registerLayoutLoaders(elk.default);
+    return m.default;
+  });
   return loading;
 }
 

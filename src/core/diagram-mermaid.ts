@@ -40,9 +40,9 @@ function label(title: string, lines: string[]): string {
   return [...(title ? [`<b>${escapeLabel(title)}</b>`] : []), ...lines.map(escapeLabel)].join('<br/>');
 }
 
-/** A subgraph's title has room for one line only. */
+/** A subgraph's title: the name in bold, then the rest on one line under it. */
 function oneLine(title: string, lines: string[]): string {
-  return [`<b>${escapeLabel(title)}</b>`, ...lines.map(escapeLabel)].join(' · ');
+  return [`<b>${escapeLabel(title)}</b>`, ...(lines.length ? [lines.map(escapeLabel).join(' · ')] : [])].join('<br/>');
 }
 
 function shaped(id: string, shape: Shape, text: string): string {
@@ -81,6 +81,8 @@ export function mermaidOf(picture: Picture): Diagram {
     }
     out.push(`${indent}subgraph ${box.id}["${oneLine(box.title, box.lines)}"]`);
     for (const child of box.children) write(child, depth + 1);
+    // An empty box still needs a body: the layout would otherwise give it no height.
+    if (!box.children.length) out.push(`${indent}  ${box.id}__empty[" "]`, `${indent}  style ${box.id}__empty fill:none,stroke:none`);
     out.push(`${indent}end`);
   };
   for (const box of picture.boxes) write(box, 0);

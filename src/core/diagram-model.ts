@@ -372,6 +372,7 @@ class PictureBuilder {
   private add(box: Omit<PictureBox, 'classes' | 'info'>, info: BoxInfo & { container?: boolean }): PictureBox {
     const componentName = box.kind === 'pc' || box.kind === 'internet' || box.kind === 'note' || box.kind === 'region' || box.kind === 'availabilityZone' || box.kind === 'group' ? '' : box.name;
     const added = !!componentName && !!this.options.added?.has(componentName);
+    const parent = this.stack[this.stack.length - 1];
     const full: PictureBox = {
       ...box,
       classes: [...(info.classes ?? []), ...(info.status ? [info.status] : []), ...(added ? ['added'] : [])],
@@ -380,6 +381,7 @@ class PictureBuilder {
         name: componentName,
         key: box.name,
         kind: box.kind,
+        ...(parent ? { parent: parent.name } : {}),
         title: info.title,
         details: info.details ?? [],
         ...(info.status ? { status: info.status } : {}),
@@ -390,7 +392,6 @@ class PictureBuilder {
         ...(added ? { added: true } : {}),
       },
     };
-    const parent = this.stack[this.stack.length - 1];
     (parent ? parent.children! : this.roots).push(full);
     this.boxes.set(full.id, full);
     if (componentName) this.drawn.add(componentName);

@@ -53,6 +53,8 @@ export interface DiagramNodeInfo {
   /** The picture model's name of the box: the component name, `region:<region>`, `az:<zone>`,
    * `internet`, `pc`, `note:<n>` or `group:<what>` (the SVG's `data-name`). */
   key: string;
+  /** The `key` of the container the box is drawn in (absent at the top level). */
+  parent?: string;
   kind: DiagramNodeKind;
   /** Absent for nodes that are not components (internet, your PC, region, zone, notes). */
   status?: DiagramStatus;

@@ -1,0 +1,100 @@
+// The picture never lies about where things are: drawn by the product's webview in Chromium, every
+// box sits inside its container (subnet inside its zone inside the VPC inside the region), no two
+// siblings overlap, no component box lies on another, and every label stays inside its box. For
+// the tutorial at every step, with both traffic paths, with live state after an apply, for two
+// subnets in one zone, for two zones, and for generated 50- and 200-resource stacks.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, startDiagramHarness, type DiagramHarness } from '../harness/diagram-page';
+import { geometryProblems, readPicture } from '../harness/diagram-geometry';
+import { validateBlueprint } from '../../src/core/validate';
+import { components } from '../../src/core/model';
+import { tutorialSteps } from '../../src/core/diagram-steps';
+import { diagramMessage, type DiagramViewInput } from '../../src/vscode/diagram/message';
+import { largeBlueprint, tutorialText, tutorialWith } from '../unit/builders';
+import type { Blueprint } from '../../src/core/schema';
+import type { StateFile } from '../../src/core/state';
+
+const artifacts = join(repoRoot, '.test-artifacts', 'diagram-geometry');
+let harness: DiagramHarness;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  harness = await startDiagramHarness();
+});
+after(async () => harness?.close());
+
+const blueprintOf = (text: string): Blueprint => {
+  const result = validateBlueprint(text);
+  assert.ok(result.blueprint, JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error')));
+  return result.blueprint;
+};
+const tutorial = blueprintOf(tutorialText);
+
+/** A private subnet beside the public one (same zone, or another zone), with its own instance. */
+function withPrivateSubnet(zone: string): Blueprint {
+  return blueprintOf(
+    tutorialWith(
+      [
+        '    availabilityZone: ap-northeast-1a\n',
+        `    availabilityZone: ap-northeast-1a\n  - name: private-subnet-Atsushi\n    cidr: 10.0.2.0/24\n    availabilityZone: ${zone}\n`,
+      ],
+      [
+        '    securityGroups: [seg-g_wp_Atsushi]\n',
+        '    securityGroups: [seg-g_wp_Atsushi]\n  - name: eni-db-Atsushi\n    subnet: private-subnet-Atsushi\n    securityGroups: [seg-g_wp_Atsushi]\n',
+      ],
+      ['    sshUser: ec2-user\n', '    sshUser: ec2-user\n  - name: ec2-db\n    image: rhel-8\n    instanceType: t3.micro\n    networkInterface: eni-db-Atsushi\n    keyPair: key-wp-RHEL\n'],
+    ),
+  );
+}
+
+/** Every component created, with the ids and addresses an apply writes. */
+function appliedState(bp: Blueprint): StateFile {
+  const now = '2026-01-01T00:00:00.000Z';
+  const resources: StateFile['resources'] = {};
+  components(bp).forEach((c, i) => {
+    const attributes: Record<string, unknown> = c.kind === 'elasticIp' ? { publicIp: '203.0.113.10' } : c.kind === 'instance' ? { imageId: 'ami-0123456789abcdef0', publicIp: '203.0.113.10', privateIp: '10.0.1.11' } : {};
+    resources[c.name] = { kind: c.kind, id: `${c.kind.slice(0, 3)}-0${i}a1b2c3d4e5f6a7b8`, attributes, createdAt: now, updatedAt: now };
+  });
+  return { version: 1, stack: bp.stack, region: bp.region, updatedAt: now, resources };
+}
+
+async function check(what: string, input: Omit<DiagramViewInput, 'uri' | 'title' | 'step' | 'paths'> & Partial<DiagramViewInput>): Promise<void> {
+  const message = diagramMessage({ uri: 'file:///work/x.blueprint.yaml', title: 'x.blueprint.yaml', step: null, paths: { inbound: false, reply: false }, ...input });
+  const page = await harness.open({ width: 1400, height: 1000 });
+  try {
+    await page.render(message, 120_000);
+    const picture = await readPicture(page.page);
+    const problems = geometryProblems(picture, message.nodes);
+    await page.page.click('#fit');
+    await page.page.screenshot({ path: join(artifacts, `${what.replace(/[^a-z0-9]+/gi, '-')}.png`) });
+    assert.deepEqual(problems, [], `${what}: ${problems.length} problems (picture in ${artifacts})`);
+    assert.deepEqual(page.errors, [], `${what}: page errors`);
+  } finally {
+    await page.close();
+  }
+}
+
+test('the tutorial at every step keeps every box inside its container, apart from its siblings', async () => {
+  for (const step of tutorialSteps(tutorial)) await check(`tutorial step ${step.index}`, { blueprint: tutorial, step: step.index });
+});
+
+test('the tutorial with both traffic paths, and with live state after an apply', async () => {
+  await check('tutorial with paths', { blueprint: tutorial, paths: { inbound: true, reply: true } });
+  await check('tutorial applied', { blueprint: tutorial, state: appliedState(tutorial), paths: { inbound: true, reply: true } });
+});
+
+test('two subnets in one availability zone both sit inside it, side by side', async () => {
+  await check('two subnets in one zone', { blueprint: withPrivateSubnet('ap-northeast-1a') });
+});
+
+test('two availability zones sit apart inside the VPC', async () => {
+  await check('two zones', { blueprint: withPrivateSubnet('ap-northeast-1c') });
+});
+
+test('generated 50- and 200-resource stacks keep the same rules', async () => {
+  await check('50 resources', { blueprint: blueprintOf(largeBlueprint(50)), collapse: 'never' });
+  await check('200 resources', { blueprint: blueprintOf(largeBlueprint(200)), collapse: 'never' });
+});
