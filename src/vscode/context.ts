@@ -35,6 +35,7 @@ export function createCommandContext(parts: ContextParts): CommandContext {
     engineOptions: () => engineOptionsFrom(parts.settings(), parts.log),
     stateChanged: (p) => parts.states.notify(p),
     plans: parts.plans,
+    costs: new Map(),
   };
 }
 

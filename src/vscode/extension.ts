@@ -18,6 +18,7 @@ import { ResourceView } from './resource-view';
 import { readSettings } from './settings';
 import { StateStore } from './state-store';
 import { AwsStatusBar } from './status-bar';
+import { CostWatch } from './cost';
 import { WalkthroughProgress } from './walkthrough';
 import { registerDiagramSerializer } from './diagram/serializer';
 import type { CommandContext } from './commands/command';
@@ -37,6 +38,10 @@ export interface BlueprintExtensionApi {
   resourceViewItems(): Promise<vscode.TreeItem[]>;
   /** The component kinds whose Getting Started step is complete (context ec2Blueprint.created.<kind>), after reading the state files again. */
   walkthroughProgress(): Promise<string[]>;
+  /** Prices the stacks again and returns the cost status bar item as shown (undefined: hidden). */
+  costStatus(): Promise<{ text: string; tooltip: string } | undefined>;
+  /** Runs the running-stack reminder as if at `now`: the messages it showed. */
+  costReminder(now?: Date): Promise<string[]>;
 }
 
 const blueprintSelector: vscode.DocumentSelector = [
@@ -65,6 +70,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   const codeLens = new BlueprintCodeLens(validation, states, plans);
   const resources = new ResourceView(validation, states);
   const walkthrough = new WalkthroughProgress(states.onDidChange, events.event);
+  const costWatch = new CostWatch(ctx, states.onDidChange, extension.workspaceState);
   const statusBar = new AwsStatusBar(readSettings, async (document) => (await validation.validate(document.uri.toString(), document.version, document.getText())).blueprint?.region);
 
   extension.subscriptions.push(
@@ -75,6 +81,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     codeLens,
     resources,
     statusBar,
+    costWatch,
     walkthrough,
     ...registerCommands(ctx, commandTable),
     registerDiagramSerializer(ctx),
@@ -96,6 +103,12 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
     activationMs,
     heavyModulesAtActivation,
     walkthroughProgress: () => walkthrough.rescan(),
+    costStatus: async () => {
+      await costWatch.refresh();
+      const tooltip = costWatch.item.tooltip;
+      return costWatch.visible ? { text: costWatch.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '') } : undefined;
+    },
+    costReminder: (now) => costWatch.remind(now),
     resourceViewItems: async () => {
       const out: vscode.TreeItem[] = [];
       const walk = async (nodes: Awaited<ReturnType<ResourceView['getChildren']>>) => {

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Plan, PlannedAction } from '../../core/plan';
+import { usd, type CostReport } from '../../core/cost';
 import { loadValidator } from '../blueprint-files';
 import { textOf, uriOfArgument } from '../context';
 import type { CommandContext, OpenBlueprint } from './command';
@@ -73,10 +74,28 @@ export function planMarkdown(bp: OpenBlueprint, result: Plan): string {
       for (const c of a.changes!) lines.push(`- ${c}`);
     }
   }
+  if (result.cost) lines.push(...costMarkdown(result.cost));
   if (result.notes.length > 0) {
     lines.push('', `## ${vscode.l10n.t('Notes')}`, '');
     for (const n of result.notes) lines.push(`- ${n}`);
   }
   lines.push('', vscode.l10n.t('Run "Blueprint: Apply All" to carry this out, or "Blueprint: Apply Component…" for one piece at a time.'), '');
   return lines.join('\n');
+}
+
+/** The plan view's cost section: each billed component with its hourly price and source, the total. */
+function costMarkdown(cost: CostReport): string[] {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = [
+    '',
+    `## ${vscode.l10n.t('Cost')}`,
+    '',
+    `| ${vscode.l10n.t('Component')} | ${vscode.l10n.t('What')} | ${vscode.l10n.t('Per hour')} | ${vscode.l10n.t('Source')} |`,
+    '| --- | --- | --- | --- |',
+    ...cost.items.map((i) => `| ${cell(i.name)} | ${cell(i.what)} | ${usd(i.hourly)} | ${cell(i.source)} |`),
+    ...cost.unknown.map((u) => `| ${cell(u.name)} | ${cell(u.what)} | ? | ${cell(u.reason)} |`),
+    '',
+    vscode.l10n.t('**Total: {0} per hour, {1} per 30 days** (USD, on demand, AWS price list as of {2}). Not included: {3}.', usd(cost.hourly), usd(cost.monthly), cost.asOf ?? '—', cost.notIncluded.join('; ')),
+  ];
+  return lines;
 }

@@ -9,6 +9,7 @@ import type { Component } from '../../core/model';
 import type { SourceMap } from '../../core/diagnostics';
 import type { StateFile } from '../../core/state';
 import type { Plan } from '../../core/plan';
+import type { CostReport } from '../../core/cost';
 import type { CommandId } from './ids';
 
 /** The extension's settings (ec2Blueprint.*), with `~` already expanded. */
@@ -60,6 +61,8 @@ export interface CommandContext {
   /** The last plan computed for each blueprint path (on demand only: plans call AWS). The
    * CodeLens shows "Update" from it. */
   readonly plans: Map<string, Plan>;
+  /** The last cost computed for each blueprint path with a state file (the status bar's). */
+  readonly costs: Map<string, CostReport>;
 }
 
 /** Resolves when the command is done; the value (e.g. a RunResult) is for tests and other commands. */

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../core/engine-api';
 import { cancellationOf, runWithProgress } from '../run-engine';
 import { kindLabel } from '../labels';
+import { destroyEndsLine } from '../cost';
 import type { CommandContext } from './command';
 
 function confirmedByArgument(args: unknown[]): boolean {
@@ -21,6 +22,8 @@ export async function destroy(ctx: CommandContext, ...args: unknown[]): Promise<
   const listed = existing.length > 0 ? existing : [...bp.components].reverse();
   if (!confirmedByArgument(args)) {
     const lines = listed.map((c) => `• ${kindLabel(c.kind)} ${c.name}${state?.resources[c.name] ? ` (${state.resources[c.name]!.id})` : ''}`);
+    const ends = destroyEndsLine(ctx.costs.get(bp.path), bp.path);
+    if (ends) lines.push('', ends);
     const destroyButton = vscode.l10n.t('Destroy');
     const choice = await vscode.window.showWarningMessage(
       existing.length > 0

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { PowerResult } from '../../aws/instance-power';
 import type { CommandContext, OpenBlueprint } from './command';
 import { nameOfArgument } from './apply';
+import { afterStopLine } from '../cost';
 
 async function pickInstance(ctx: CommandContext, bp: OpenBlueprint, nameArg: unknown): Promise<{ name: string; id: string } | undefined> {
   const state = await ctx.readState(bp.path);
@@ -49,7 +50,11 @@ async function power(ctx: CommandContext, action: 'stop' | 'start', arg: unknown
   ctx.log.info(`${target.name} (${target.id}): ${result.state}${result.publicIp ? `, public address ${result.publicIp}` : ''}`);
   ctx.stateChanged(bp.path);
   if (action === 'stop') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is stopped. Its disk stays; compute charges stop.', target.name));
+    // What still costs once stopped (bounded: a price that cannot be had is left out).
+    const report = await ctx.loadEngine().cost({ path: bp.path, text: bp.text }, options).catch(() => undefined);
+    if (report) ctx.costs.set(bp.path, report);
+    const still = afterStopLine(report);
+    void vscode.window.showInformationMessage(`${vscode.l10n.t('{0} is stopped. Its disk stays; compute charges stop.', target.name)}${still ? ` ${still}` : ''}`);
   } else if (result.publicIp && result.publicIpBefore && result.publicIp === result.publicIpBefore) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} is running again at the same public address {1}: that is what the Elastic IP is for.', target.name, result.publicIp));
   } else {
