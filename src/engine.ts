@@ -458,7 +458,7 @@ async function priceSession(session: Session, options: EngineOptions, facts?: Pr
     const parts = billedParts(session.bp, images, session.state);
     const answers = await ask(parts);
     // Named, not estimated: what a NAT gateway charges per GB depends on the traffic.
-    const perGb = await Promise.all((session.bp as { natGateways?: unknown[] }).natGateways?.length ? [reader.price(natGatewayQuery(session.connection.region, true))] : []);
+    const perGb = await Promise.all(session.bp.natGateways?.length ? [reader.price(natGatewayQuery(session.connection.region, true))] : []);
     const notIncluded = perGb.map((a) => ('price' in a ? t('NAT gateway data processing, USD {0} per GB', a.price.usd) : t('NAT gateway data processing (per GB)')));
     const now = new Date();
     const report = costReport(parts, answers, now, notIncluded);

@@ -182,6 +182,12 @@ export function billedParts(bp: Blueprint, images: Record<string, BilledImage | 
   }
   for (const e of bp.elasticIps ?? [])
     parts.push({ name: e.name, component: e.name, kind: 'publicIpv4', what: t('Elastic IP (public IPv4 address)'), query: publicIpv4Query(region), quantity: 1, whileRunning: false });
+  for (const n of bp.natGateways ?? []) {
+    // Billed by the hour while it exists, idle or not; its per-GB processing is named in notIncluded.
+    parts.push({ name: n.name, component: n.name, kind: 'natGateway', what: t('NAT gateway, per hour'), query: natGatewayQuery(region), quantity: 1, whileRunning: false });
+    if (!n.elasticIp)
+      parts.push({ name: t('{0} public address', n.name), component: n.name, kind: 'publicIpv4', what: t('the NAT gateway\'s own public IPv4 address'), query: publicIpv4Query(region), quantity: 1, whileRunning: false });
+  }
   return parts;
 }
 

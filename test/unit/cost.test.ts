@@ -2,6 +2,8 @@
 // is prorated over the month's hours), 30 days, partial hours (per second, one-minute minimum),
 // what a stopped instance still costs, and which parts of the tutorial are billed.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { billedHours, billedParts, costReport, currentCost, hourlyOf, hoursIn30Days, hoursInMonth, type Price } from '../../src/core/cost';
 import { validateBlueprint } from '../../src/core/validate';
@@ -82,4 +84,16 @@ test('the report totals the known items, lists the unknown with their reason, an
   // The compute counted until the state last saw it running (one day), the rest for three days.
   assert.ok(Math.abs(stopped.sinceCreated - (0.1792 * 24 + ((0.096 * 30) / 744 + 0.005) * 72)) < 1e-9);
   assert.equal(currentCost(full, parts, { ...state('running'), resources: {} }, now), undefined, 'nothing created: nothing runs');
+});
+
+test('a NAT gateway is billed by the hour, with its own address unless it names an Elastic IP', () => {
+  const text = readFileSync(join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml'), 'utf8');
+  const bp = validateBlueprint(text).blueprint!;
+  assert.ok(bp.natGateways?.length, 'the example declares a NAT gateway');
+  const parts = billedParts(bp, {});
+  for (const n of bp.natGateways!) {
+    const own = parts.filter((p) => p.component === n.name);
+    assert.deepEqual(own[0]!.query?.usageTypeEndsWith, 'NatGateway-Hours');
+    assert.equal(own.some((p) => p.kind === 'publicIpv4'), !n.elasticIp);
+  }
 });
