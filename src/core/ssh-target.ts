@@ -22,8 +22,10 @@ export interface SshTargetContext {
 export interface SshTarget extends SshEndpoint {
   instance: string;
   instanceId?: string;
-  /** Where the address comes from. */
-  addressSource: 'elastic-ip' | 'public-ip';
+  /** Where the address comes from: a public one, or the private one behind a jump host. */
+  addressSource: 'elastic-ip' | 'public-ip' | 'private-ip';
+  /** The jump host's instance name, and whether the blueprint named it (sshVia) or it was found. */
+  via?: { instance: string; automatic: boolean };
   /** The Elastic IP's name in the blueprint, when the address is one. */
   elasticIp?: string;
   /** The key pair's name in the blueprint. */
@@ -107,6 +109,8 @@ export function sshTarget(bp: Blueprint, state: StateFile | undefined, instanceN
     return fail('no-key-pair', t('"{0}" has no key pair, so there is no key to log in with. Add a key pair to the blueprint (keyPairs:) and "keyPair:" to the instance; the instance is then replaced.', name));
   const network = networkOf(bp, inst);
   const elasticIp = (bp.elasticIps ?? []).find((e) => inst.networkInterface !== undefined && e.networkInterface === inst.networkInterface);
+  const jumpHost = jumpHostOf(bp, name);
+  if (jumpHost && (!jumpHost.automatic || (!elasticIp && inst.publicIp !== true))) return throughJumpHost(bp, state, inst, inst.keyPair, jumpHost, ctx);
   if (!elasticIp && inst.publicIp !== true) {
     const why = inst.networkInterface
       ? t('"{0}" has no public address: no Elastic IP is associated with its network interface "{1}", and an instance launched with its own network interface gets no automatic public IP. Add an Elastic IP with "networkInterface: {1}".', name, inst.networkInterface)
@@ -154,6 +158,37 @@ export function sshTarget(bp: Blueprint, state: StateFile | undefined, instanceN
     keyPair: inst.keyPair,
     ...(instanceId ? { instanceId, hostKeyAlias: instanceId } : {}),
     ...(elasticIp ? { elasticIp: elasticIp.name } : {}),
+    ...(status ? { instanceState: status } : {}),
+  };
+  return { ok: true, target };
+}
+
+/** An instance on its private address, through its jump host (whose own target must resolve). */
+function throughJumpHost(bp: Blueprint, state: StateFile | undefined, inst: Instance, keyPair: string, jumpHost: { name: string; automatic: boolean }, ctx: SshTargetContext): SshTargetResult {
+  const jump = sshTarget(bp, state, jumpHost.name, ctx);
+  if (!jump.ok) return { ok: false, problem: { ...jump.problem, message: t('The jump host "{0}" of "{1}": {2}', jumpHost.name, inst.name, jump.problem.message) } };
+  const instanceState = state?.resources[inst.name];
+  if (!instanceState) return { ok: false, problem: { code: 'not-created', message: t('"{0}" has not been created yet. Apply the blueprint (or this instance) first.', inst.name) } };
+  const status = stringAttr(instanceState, 'state', 'instanceState', 'State');
+  if (status && stoppedStates.has(status)) return { ok: false, problem: { code: 'stopped', message: t('"{0}" is {1}. Start it first (Blueprint: Start Instance, or the AWS console); its Elastic IP stays the same.', inst.name, status) } };
+  if (status && goneStates.has(status)) return { ok: false, problem: { code: 'terminated', message: t('"{0}" is {1}. Apply the blueprint again to launch a new one.', inst.name, status) } };
+  const eni = inst.networkInterface ? state?.resources[inst.networkInterface] : undefined;
+  const host = stringAttr(instanceState, 'privateIp', 'privateIpAddress') ?? stringAttr(eni, 'privateIp') ?? inst.privateIp;
+  if (!host) return { ok: false, problem: { code: 'address-unknown', message: t('No private address is recorded for "{0}". Refresh the blueprint to read it from AWS.', inst.name) } };
+  const instanceId = instanceState.id || undefined;
+  const target: SshTarget = {
+    instance: inst.name,
+    user: inst.sshUser ?? defaultSshUser(inst.image, stringAttr(instanceState, 'imageName')),
+    host,
+    port: inst.sshPort ?? 22,
+    keyFile: keyFileOf(bp, state, keyPair, ctx),
+    knownHostsFile: knownHostsPathFor(ctx.keyDir, bp.stack),
+    hostAlias: hostAliasFor(bp.stack, inst.name),
+    addressSource: 'private-ip',
+    keyPair,
+    jump: jump.target,
+    via: { instance: jumpHost.name, automatic: jumpHost.automatic },
+    ...(instanceId ? { instanceId, hostKeyAlias: instanceId } : {}),
     ...(status ? { instanceState: status } : {}),
   };
   return { ok: true, target };

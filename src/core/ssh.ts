@@ -14,6 +14,8 @@ export interface SshEndpoint {
   /** The name under which the host key is recorded (the instance id): a replaced instance behind
    * the same Elastic IP is a new host, not a "REMOTE HOST IDENTIFICATION HAS CHANGED". */
   hostKeyAlias?: string;
+  /** The jump host (bastion) to go through, for an instance on a private address. */
+  jump?: SshEndpoint;
 }
 
 /** OpenSSH expands %-tokens in IdentityFile and UserKnownHostsFile, on the command line too. */
@@ -24,19 +26,26 @@ function sshPath(path: string): string {
 /** The argument vector after `ssh` (the program itself is not included). A remote command, when
  * given, goes last. */
 export function sshArgs(target: SshEndpoint, remoteCommand: readonly string[] = []): string[] {
-  const args = [
-    '-i',
-    sshPath(target.keyFile),
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'StrictHostKeyChecking=accept-new',
-    '-o',
-    `UserKnownHostsFile=${sshPath(target.knownHostsFile)}`,
-  ];
-  if (target.hostKeyAlias) args.push('-o', `HostKeyAlias=${target.hostKeyAlias}`);
+  const args = keyOptions(target, sshPath);
+  // Through a jump host: what `-J user@jump` does, with the key, known-hosts and host-key options
+  // on that hop too (-J passes none of the command line's -i / -o on to the jump connection).
+  if (target.jump) args.push('-o', `ProxyCommand=${proxyCommandFor(target.jump)}`);
   args.push('-p', String(target.port), `${target.user}@${target.host}`);
   return [...args, ...remoteCommand];
+}
+
+/** -i KEY and the -o options of one hop, paths escaped by `path`. */
+function keyOptions(target: SshEndpoint, path: (p: string) => string): string[] {
+  const args = ['-i', path(target.keyFile), '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${path(target.knownHostsFile)}`];
+  if (target.hostKeyAlias) args.push('-o', `HostKeyAlias=${target.hostKeyAlias}`);
+  return args;
+}
+
+/** The jump hop as a ProxyCommand: ssh runs it with /bin/sh after expanding %-tokens, and the
+ * inner ssh expands its own IdentityFile tokens, so paths are escaped twice and shell-quoted. */
+export function proxyCommandFor(jump: SshEndpoint): string {
+  const twice = (p: string) => sshPath(sshPath(p));
+  return ['ssh', ...keyOptions(jump, twice), '-W', '[%h]:%p', '-p', String(jump.port), `${jump.user}@${jump.host}`].map(quotePosix).join(' ');
 }
 
 /** `['ssh', ...sshArgs(target)]`: what `ssh FILE --print --json` reports as argv. */
@@ -142,8 +151,18 @@ export function sshConfigBlock(target: SshEndpoint, id: string, platform: string
     `    UserKnownHostsFile ${sshConfigPath(target.knownHostsFile, platform)}`,
   ];
   if (target.hostKeyAlias) lines.push(`    HostKeyAlias ${target.hostKeyAlias}`);
+  // The jump host's own block (sshJumpBlocks) gives that hop its key and known-hosts file.
+  if (target.jump) lines.push(`    ProxyJump ${target.jump.hostAlias}`);
   lines.push(endMarker(id));
   return lines.join('\n');
+}
+
+/** The managed blocks "Add to SSH Config" writes for a target: its jump host's first (when it
+ * has one), then its own, each with its id. */
+export function sshConfigBlocks(target: SshEndpoint, stack: string, instance: string, jumpInstance: string | undefined, platform: string): { id: string; block: string }[] {
+  const own = { id: managedBlockId(stack, instance), block: sshConfigBlock(target, managedBlockId(stack, instance), platform) };
+  if (!target.jump || !jumpInstance) return [own];
+  return [{ id: managedBlockId(stack, jumpInstance), block: sshConfigBlock(target.jump, managedBlockId(stack, jumpInstance), platform) }, own];
 }
 
 export interface ConfigEdit {

@@ -28,6 +28,9 @@ export interface SshdOptions {
   user?: string;
   /** A private key whose public half goes into authorized_keys (the engine's downloaded .pem). */
   privateKeyFile: string;
+  /** A network namespace (made by the test with `ip netns add`) to run sshd in: then `address`
+   * may be any address of that namespace, reachable only the way the test wired it. */
+  netns?: string;
 }
 
 export interface Sshd {
@@ -97,7 +100,7 @@ export function ensureLocalUser(user: string): void {
 export async function startSshd(options: SshdOptions): Promise<Sshd> {
   const port = options.port ?? 22;
   const user = options.user ?? 'ec2-user';
-  if (!/^127\.\d+\.\d+\.\d+$/.test(options.address) && options.address !== '::1')
+  if (!options.netns && !/^127\.\d+\.\d+\.\d+$/.test(options.address) && options.address !== '::1')
     throw new Error(`sshd for tests listens on loopback addresses only, not ${options.address}.`);
   if (!isRoot()) {
     if (port < 1024) throw new Error(`sshd on port ${port} needs root (CI runs as root). As ${userInfo().username}, use a port above 1023.`);
@@ -146,7 +149,9 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     const check = run(sshd, ['-t', '-f', config]);
     if (check.status !== 0) throw new Error(`sshd rejects its test config: ${check.stderr.trim()}`);
 
-    const child = spawn(sshd, ['-D', '-f', config, '-E', logFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = options.netns
+      ? spawn('ip', ['netns', 'exec', options.netns, sshd, '-D', '-f', config, '-E', logFile], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(sshd, ['-D', '-f', config, '-E', logFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     let exited: number | null | undefined;
@@ -182,7 +187,8 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
         await stop();
         throw new Error(`sshd exited (code ${exited}) instead of listening on ${listen}:\n${text}`);
       }
-      if (await sshBanner(options.address, port)) break;
+      // Inside a namespace this process cannot connect: sshd's own log says when it listens.
+      if (options.netns ? /Server listening on/.test(log()) : await sshBanner(options.address, port)) break;
       if (Date.now() - started > START_TIMEOUT_MS) {
         const text = log();
         await stop();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { formatCommandLine, quotePosix, quotePowerShell, shellFor, sshArgv, sshCommandLine, type SshEndpoint } from '../../src/core/ssh';
+import { formatCommandLine, proxyCommandFor, quotePosix, quotePowerShell, shellFor, sshArgs, sshArgv, sshCommandLine, sshConfigBlocks, type SshEndpoint } from '../../src/core/ssh';
 
 const tutorial: SshEndpoint = {
   user: 'ec2-user',
@@ -94,4 +94,19 @@ test('cmd.exe quoting: double quotes around paths with spaces', () => {
     formatCommandLine(['ssh', '-i', 'C:\\Users\\Atsushi Sato\\.ssh\\k.pem', 'ec2-user@1.2.3.4'], 'cmd'),
     'ssh -i "C:\\Users\\Atsushi Sato\\.ssh\\k.pem" ec2-user@1.2.3.4',
   );
+});
+
+test('through a jump host: a ProxyCommand with the same key options on the jump hop, and ProxyJump in the config block', () => {
+  const jump = { user: 'ec2-user', host: '203.0.113.10', port: 22, keyFile: '/keys/my key%.pem', knownHostsFile: '/keys/kh', hostAlias: 'bastion.stack', hostKeyAlias: 'i-0jump' };
+  const target = { user: 'ec2-user', host: '10.0.2.11', port: 22, keyFile: '/keys/my key%.pem', knownHostsFile: '/keys/kh', hostAlias: 'app.stack', hostKeyAlias: 'i-0app', jump };
+  const args = sshArgs(target, ['echo', 'connected']);
+  assert.deepEqual(args.slice(-4), ['22', 'ec2-user@10.0.2.11', 'echo', 'connected']);
+  const proxy = args[args.indexOf('-p') - 1]!;
+  assert.equal(proxy, `ProxyCommand=${proxyCommandFor(jump)}`);
+  // %-tokens are expanded twice (ProxyCommand, then the inner IdentityFile), and /bin/sh reads it.
+  assert.equal(proxyCommandFor(jump), "ssh -i '/keys/my key%%%%.pem' -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/keys/kh -o HostKeyAlias=i-0jump -W '[%h]:%p' -p 22 ec2-user@203.0.113.10");
+  const blocks = sshConfigBlocks(target, 'stack', 'app', 'bastion', 'linux');
+  assert.deepEqual(blocks.map((b) => b.id), ['stack/bastion', 'stack/app']);
+  assert.match(blocks[0]!.block, /Host bastion\.stack\n {4}HostName 203\.0\.113\.10/);
+  assert.match(blocks[1]!.block, /HostName 10\.0\.2\.11[\s\S]*ProxyJump bastion\.stack/);
 });

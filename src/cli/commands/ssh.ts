@@ -36,6 +36,7 @@ export const ssh: CliCommand = {
       throw new BlueprintError(usage ? 'usage' : 'not-found', resolved.problem.message);
     }
     const target = resolved.target;
+    if (target.via?.automatic) io.stderr(t('Through the jump host {0}: the one instance with a public address whose security groups let it reach "{1}" (name it with sshVia: to be explicit).', target.via.instance, target.instance));
     const command = sshCommandLine(target, shellFor(process.platform));
     if (json || values.print) {
       const problem = keyFileProblem(target.keyFile, target.keyPair, keyFacts(target.keyFile), process.platform);

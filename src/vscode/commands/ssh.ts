@@ -1,7 +1,7 @@
 // SSH to Instance, Copy SSH Command, Add to SSH Config, Open in Remote-SSH. All four build on the
 // same target and argument vector (src/core/ssh.ts) as the CLI's `ssh --print`.
 import * as vscode from 'vscode';
-import { managedBlockId, sshArgs, sshCommandLine, sshConfigBlock, shellFor } from '../../core/ssh';
+import { sshArgs, sshCommandLine, sshConfigBlocks, shellFor } from '../../core/ssh';
 import { addToSshConfigFile } from '../ssh/config-file';
 import { ensureKeyUsable, resolveSsh, sshConfigFilePath, sshProgram, sshTerminalOptions, waitUntilReady } from '../ssh/connect';
 import type { CommandContext } from './command';
@@ -72,10 +72,15 @@ export async function openInRemoteSsh(ctx: CommandContext, arg?: unknown, nameAr
 
 function writeConfigBlock(ctx: CommandContext, resolved: NonNullable<Awaited<ReturnType<typeof resolveSsh>>>): { alias: string; file: string } {
   const { target, bp } = resolved;
-  const id = managedBlockId(bp.blueprint.stack, target.instance);
   const file = sshConfigFilePath();
-  const result = addToSshConfigFile(file, sshConfigBlock(target, id, process.platform), id);
-  if (result.action !== 'unchanged')
-    ctx.log.info(vscode.l10n.t('{0} Host {1} in {2}{3}', result.action === 'added' ? vscode.l10n.t('Added') : vscode.l10n.t('Updated'), target.hostAlias, result.file, result.backup ? vscode.l10n.t(' (previous version: {0})', result.backup) : ''));
-  return { alias: target.hostAlias, file: result.file };
+  // A jump host's own block comes first: the instance's block names it in ProxyJump.
+  let written = file;
+  for (const { id, block } of sshConfigBlocks(target, bp.blueprint.stack, target.instance, target.via?.instance, process.platform)) {
+    const result = addToSshConfigFile(file, block, id);
+    written = result.file;
+    const alias = /^Host (.+)$/m.exec(block)?.[1] ?? target.hostAlias;
+    if (result.action !== 'unchanged')
+      ctx.log.info(vscode.l10n.t('{0} Host {1} in {2}{3}', result.action === 'added' ? vscode.l10n.t('Added') : vscode.l10n.t('Updated'), alias, result.file, result.backup ? vscode.l10n.t(' (previous version: {0})', result.backup) : ''));
+  }
+  return { alias: target.hostAlias, file: written };
 }
