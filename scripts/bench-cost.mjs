@@ -55,6 +55,7 @@ async function planOnce(withPrices, cold) {
   const t0 = performance.now();
   const plan = await engine.plan({ path: blueprint, text }, { endpoint: ec2.endpoint, statePath, prices: withPrices });
   const wall = performance.now() - t0;
+  if (process.env.EC2BP_BENCH_VERBOSE) console.error(`  price calls at ${prices.calls.slice(before).map((c) => `${(c.at - t0).toFixed(0)} ms (${c.filters.productFamily ?? c.serviceCode})`).join(', ')}; plan ${wall.toFixed(0)} ms`);
   if (withPrices && !plan.cost?.items.length) throw new Error(`the plan has no prices: ${JSON.stringify(plan.cost?.unknown)}`);
   return { wall, priceCalls: prices.calls.length - before };
 }

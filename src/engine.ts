@@ -29,7 +29,7 @@ import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { expandHome, keyFilePath } from './aws/key-pair';
 import { createPriceReader } from './aws/pricing';
-import { billedParts, costReport, currentCost, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
+import { billedParts, costReport, currentCost, instanceProductsQuery, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
 import { imageAliases, resolveImage, type ResolvedImage } from './aws/images';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
@@ -433,9 +433,10 @@ function adoptKept(session: Session, plan: Plan, facts: Facts): boolean {
   return changed;
 }
 
-/** What the blueprint's billed parts cost, from AWS's price list. The prices that need no image are
- * asked at once; an instance's waits only for its image's billing code (DescribeImages), so a cold
- * cache costs one round of parallel calls beside the look at what exists, a warm one none. With
+/** What the blueprint's billed parts cost, from AWS's price list. Every question is asked at once,
+ * beside the look at what exists: an instance's products for its type (all operating systems), one
+ * of which is chosen once the image's billing code is known (DescribeImages, or the week-old answer
+ * kept with the prices). So a cold cache costs one round of parallel calls, a warm one none. With
  * `facts`, the state is brought up to what AWS says runs now (a stopped instance, a gone one). */
 async function priceSession(session: Session, options: EngineOptions, facts?: Promise<Facts | undefined>): Promise<CostReport> {
   const ctx = providerContext(session);
@@ -447,9 +448,19 @@ async function priceSession(session: Session, options: EngineOptions, facts?: Pr
     await Promise.all(
       (session.bp.instances ?? []).map(async (i) => {
         const recorded = session.state.resources[i.name]?.attributes.imageId;
+        const reference = typeof recorded === 'string' && recorded ? recorded : i.image;
+        // An image's billing code does not change: kept a week with the prices, per EC2 endpoint.
+        const factKey = `image|${options.endpoint ?? process.env.AWS_ENDPOINT_URL_EC2 ?? ''}|${session.connection.region}|${reference}|${i.instanceType}`;
+        const known = reader.recall<BilledImage>(factKey);
+        if (known?.usageOperation) {
+          images[i.name] = known;
+          return;
+        }
+        reader.prefetch(instanceProductsQuery(session.connection.region, i.instanceType));
         try {
-          const image = await resolveImage(ctx, typeof recorded === 'string' && recorded ? recorded : i.image, i.instanceType);
+          const image = await resolveImage(ctx, reference, i.instanceType);
           images[i.name] = { ...(image.platformDetails ? { platformDetails: image.platformDetails } : {}), ...(image.usageOperation ? { usageOperation: image.usageOperation } : {}) };
+          if (image.usageOperation) reader.remember(factKey, images[i.name]);
         } catch (error) {
           images[i.name] = { unknownBecause: t('its image could not be looked up ({0})', errorCode(error) ?? String(error)) };
         }

@@ -40,6 +40,11 @@ export interface PriceReaderOptions {
 
 export interface PriceReader {
   price(query: PriceQuery): Promise<PriceAnswer>;
+  /** Starts asking for the products of `query`'s filters (its selection comes later). */
+  prefetch(query: PriceQuery): void;
+  /** Small facts kept beside the prices for the same week (an image's billing code). */
+  recall<T>(key: string): T | undefined;
+  remember(key: string, value: unknown): void;
   /** GetProducts requests sent (pages and retries included). */
   readonly calls: number;
   close(): void;
@@ -50,8 +55,10 @@ interface CachedPrice {
   price: Price;
 }
 
+type Product = NonNullable<ReturnType<typeof onDemandPrice>>;
+
 /** The product's first on-demand price dimension, from one PriceList JSON string. */
-export function onDemandPrice(item: string): { usd: number; unit: string; usageType: string; sku: string } | undefined {
+export function onDemandPrice(item: string): { usd: number; unit: string; usageType: string; operation: string; sku: string } | undefined {
   const parsed = JSON.parse(item) as {
     product?: { sku?: string; attributes?: Record<string, string> };
     terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: { USD?: string } }> }> };
@@ -61,11 +68,17 @@ export function onDemandPrice(item: string): { usd: number; unit: string; usageT
   if (!dimension) return undefined;
   const usdValue = Number(dimension.pricePerUnit!.USD);
   if (!Number.isFinite(usdValue)) return undefined;
-  return { usd: usdValue, unit: dimension.unit ?? '', usageType: parsed.product?.attributes?.usagetype ?? '', sku: parsed.product?.sku ?? '' };
+  const attributes = parsed.product?.attributes ?? {};
+  return { usd: usdValue, unit: dimension.unit ?? '', usageType: attributes.usagetype ?? '', operation: attributes.operation ?? '', sku: parsed.product?.sku ?? '' };
 }
 
 function describeQuery(q: PriceQuery): string {
-  return [q.serviceCode, ...Object.entries(q.filters).map(([k, v]) => `${k}=${v}`), ...(q.usageTypeEndsWith ? [`usagetype=*${q.usageTypeEndsWith}`] : [])].join(', ');
+  return [
+    q.serviceCode,
+    ...Object.entries(q.filters).map(([k, v]) => `${k}=${v}`),
+    ...(q.usageTypeEndsWith ? [`usagetype=*${q.usageTypeEndsWith}`] : []),
+    ...(q.operation ? [`operation=${q.operation}`] : []),
+  ].join(', ');
 }
 
 /** Why a price could not be read, in a sentence that says what to do. */
@@ -87,6 +100,8 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
   let client: PricingClient | undefined;
   let calls = 0;
   const inFlight = new Map<string, Promise<PriceAnswer>>();
+  /** One GetProducts question per filter set, whatever is chosen from its answer. */
+  const asked = new Map<string, Promise<Product[]>>();
   // The endpoint a test or a proxy sets is part of the key: its prices are not AWS's.
   const endpointKey = process.env.AWS_ENDPOINT_URL_PRICING ?? process.env.AWS_ENDPOINT_URL ?? '';
 
@@ -107,33 +122,52 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
     return client;
   };
 
-  const keyOf = (q: PriceQuery) => createHash('sha256').update(JSON.stringify([endpointKey, options.profile ?? '', q.serviceCode, Object.entries(q.filters).sort(), q.usageTypeEndsWith ?? ''])).digest('hex').slice(0, 32);
+  const hash = (value: unknown) => createHash('sha256').update(JSON.stringify([endpointKey, options.profile ?? '', value])).digest('hex').slice(0, 32);
+  const keyOf = (q: PriceQuery) => hash([q.serviceCode, Object.entries(q.filters).sort(), q.usageTypeEndsWith ?? '', q.operation ?? '']);
+  const filtersKey = (q: PriceQuery) => hash([q.serviceCode, Object.entries(q.filters).sort()]);
 
-  function fromCache(key: string): Price | undefined {
+  function readCache<T>(key: string, readAt: (value: T) => string | undefined): T | undefined {
     try {
-      const cached = JSON.parse(readFileSync(join(cacheDir, `${key}.json`), 'utf8')) as CachedPrice;
-      const age = now().getTime() - new Date(cached.price.readAt).getTime();
-      return age >= 0 && age < priceCacheMaxAgeMs && typeof cached.price.usd === 'number' ? cached.price : undefined;
+      const cached = JSON.parse(readFileSync(join(cacheDir, `${key}.json`), 'utf8')) as T;
+      const age = now().getTime() - new Date(readAt(cached) ?? 0).getTime();
+      return age >= 0 && age < priceCacheMaxAgeMs ? cached : undefined;
     } catch {
       return undefined;
     }
   }
 
-  function toCache(key: string, query: PriceQuery, price: Price): void {
+  function writeCache(key: string, value: unknown): void {
     try {
       mkdirSync(cacheDir, { recursive: true });
       const file = join(cacheDir, `${key}.json`);
       const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify({ query, price } satisfies CachedPrice));
+      writeFileSync(temp, JSON.stringify(value));
       renameSync(temp, file);
     } catch {
       // A cache that cannot be written only means asking again next time.
     }
   }
 
-  async function ask(query: PriceQuery): Promise<PriceAnswer> {
+  const fromCache = (key: string) => {
+    const cached = readCache<CachedPrice>(key, (c) => c.price?.readAt);
+    return typeof cached?.price.usd === 'number' ? cached.price : undefined;
+  };
+
+  function products(query: PriceQuery): Promise<Product[]> {
+    const key = filtersKey(query);
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = getProducts(query);
+      // Whoever awaits it sees the failure; a prefetch nobody awaited must not crash the process.
+      answer.catch(() => undefined);
+      asked.set(key, answer);
+    }
+    return answer;
+  }
+
+  async function getProducts(query: PriceQuery): Promise<Product[]> {
     const signal = AbortSignal.timeout(timeoutMs);
-    const found: NonNullable<ReturnType<typeof onDemandPrice>>[] = [];
+    const found: Product[] = [];
     let nextToken: string | undefined;
     let pages = 0;
     do {
@@ -149,10 +183,17 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
       );
       for (const item of out.PriceList ?? []) {
         const p = onDemandPrice(String(item));
-        if (p && (!query.usageTypeEndsWith || p.usageType.endsWith(query.usageTypeEndsWith))) found.push(p);
+        if (p) found.push(p);
       }
       nextToken = out.NextToken;
     } while (nextToken && ++pages < 10);
+    return found;
+  }
+
+  async function ask(query: PriceQuery): Promise<PriceAnswer> {
+    const found = (await products(query)).filter(
+      (p) => (!query.usageTypeEndsWith || p.usageType.endsWith(query.usageTypeEndsWith)) && (!query.operation || p.operation === query.operation),
+    );
     if (found.length !== 1)
       return {
         unknown:
@@ -160,8 +201,8 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
             ? t('price unknown: the price list has no product for {0}', describeQuery(query))
             : t('price unknown: {0} products match {1}, not one', found.length, describeQuery(query)),
       };
-    const price: Price = { ...found[0]!, readAt: now().toISOString() };
-    return { price };
+    const { usd, unit, usageType, sku } = found[0]!;
+    return { price: { usd, unit, usageType, sku, readAt: now().toISOString() } };
   }
 
   return {
@@ -176,7 +217,7 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
       if (!answer) {
         answer = ask(query).then(
           (a) => {
-            if ('price' in a) toCache(key, query, a.price);
+            if ('price' in a) writeCache(key, { query, price: a.price } satisfies CachedPrice);
             return a;
           },
           (error: unknown) => ({ unknown: reasonOf(error) }),
@@ -184,6 +225,15 @@ export function createPriceReader(options: PriceReaderOptions = {}): PriceReader
         inFlight.set(key, answer);
       }
       return answer;
+    },
+    prefetch(query) {
+      if (!fromCache(keyOf(query))) void products(query).catch(() => undefined);
+    },
+    recall<T>(key: string) {
+      return readCache<{ value: T; readAt: string }>(hash(['fact', key]), (c) => c.readAt)?.value;
+    },
+    remember(key, value) {
+      writeCache(hash(['fact', key]), { value, readAt: now().toISOString() });
     },
     close() {
       client?.destroy();

@@ -14,6 +14,9 @@ export interface PriceQuery {
   /** Products whose usage type does not end like this are not the one (AWS prefixes it with the
    * region, APN1-…, except in us-east-1). */
   usageTypeEndsWith?: string;
+  /** Products of another billing code are not the one: chosen from the answer to `filters`, so the
+   * question can be asked before the image's billing code is known (RunInstances:0010 for RHEL). */
+  operation?: string;
 }
 
 /** One on-demand price read from the price list. */
@@ -140,14 +143,19 @@ function instanceQuery(region: string, instanceType: string, image: BilledImage 
         productFamily: 'Compute Instance',
         regionCode: region,
         instanceType,
-        // The billing code of the image's operating system and licence: RHEL is RunInstances:0010.
-        operation: image.usageOperation,
         tenancy: 'Shared',
         capacitystatus: 'Used',
         preInstalledSw: 'NA',
       },
+      // The billing code of the image's operating system and licence: RHEL is RunInstances:0010.
+      operation: image.usageOperation,
     },
   };
+}
+
+/** The instance's question without its image: what can be asked before the image is looked up. */
+export function instanceProductsQuery(region: string, instanceType: string): PriceQuery {
+  return instanceQuery(region, instanceType, { usageOperation: '*' }).query!;
 }
 
 export function volumeQuery(region: string, volumeType: string): PriceQuery {

@@ -14,7 +14,7 @@ import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 import { startPriceList, type PriceListStandIn } from '../harness/price-list';
 import { workspace } from './engine-workspace';
 import { createPriceReader } from '../../src/aws/pricing';
-import { natGatewayQuery, publicIpv4Query, volumeQuery, type PriceQuery } from '../../src/core/cost';
+import { instanceProductsQuery, natGatewayQuery, publicIpv4Query, volumeQuery, type PriceQuery } from '../../src/core/cost';
 import { loadEngineExports } from '../../src/engine-loader';
 import { TEST_REGION } from '../harness/moto';
 
@@ -58,13 +58,10 @@ test('each query picks the one right product among its decoys, across pages', as
   prices.configure({ pageSize: 1, emptyFirstPage: true });
   const reader = createPriceReader({ cacheDir: mkdtempSync(join(tmpdir(), 'ec2bp-prices-')) });
   try {
-    const rhel: PriceQuery = {
-      serviceCode: 'AmazonEC2',
-      filters: { productFamily: 'Compute Instance', regionCode: TEST_REGION, instanceType: 't2.large', operation: 'RunInstances:0010', tenancy: 'Shared', capacitystatus: 'Used', preInstalledSw: 'NA' },
-    };
+    const rhel: PriceQuery = { ...instanceProductsQuery(TEST_REGION, 't2.large'), operation: 'RunInstances:0010' };
     const expected: [string, PriceQuery, number, string][] = [
       ['RHEL t2.large', rhel, 0.1792, 'APN1-BoxUsage:t2.large'],
-      ['Linux t2.large', { ...rhel, filters: { ...rhel.filters, operation: 'RunInstances' } }, 0.1216, 'APN1-BoxUsage:t2.large'],
+      ['Linux t2.large', { ...rhel, operation: 'RunInstances' }, 0.1216, 'APN1-BoxUsage:t2.large'],
       ['gp3 storage', volumeQuery(TEST_REGION, 'gp3'), 0.096, 'APN1-EBS:VolumeUsage.gp3'],
       ['in-use public IPv4', publicIpv4Query(TEST_REGION), 0.005, 'APN1-PublicIPv4:InUseAddress'],
       ['idle public IPv4', publicIpv4Query(TEST_REGION, true), 0.005, 'APN1-PublicIPv4:IdleAddress'],
@@ -77,7 +74,7 @@ test('each query picks the one right product among its decoys, across pages', as
       assert.equal(answer.price.usageType, usageType, what);
     }
     // The decoys were in the answers the filters narrowed: without them the RHEL query matches more.
-    const loose = await reader.price({ serviceCode: 'AmazonEC2', filters: { regionCode: TEST_REGION, instanceType: 't2.large', operation: 'RunInstances:0010' } });
+    const loose = await reader.price({ serviceCode: 'AmazonEC2', filters: { regionCode: TEST_REGION, instanceType: 't2.large' }, operation: 'RunInstances:0010' });
     assert.ok('unknown' in loose && /products match/.test(loose.unknown), JSON.stringify(loose));
     assert.ok(prices.calls.some((c) => c.nextToken), 'pages were followed');
     assert.ok(prices.calls.every((c) => c.signed), 'every request is signed with the user\'s credentials');
@@ -109,9 +106,11 @@ test('cost prints each billed component with its source, the total, and prices t
   assert.ok(readdirSync(join(cacheHome, 'ec2-blueprint', 'prices')).length >= 3, 'answers are cached in the user\'s cache folder');
 });
 
-test('a warm cache asks the price list nothing', async () => {
+test('a warm cache asks the price list nothing, nor EC2 for the image\'s billing code', async () => {
   const before = prices.calls.length;
+  const images = proxy.countOf('DescribeImages');
   const run = await ws.cli(['plan'], { endpoint: proxy.endpoint });
+  assert.equal(proxy.countOf('DescribeImages'), images);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /Cost once applied: \$0\.18\d\d per hour, about \$13\d\.\d\d per 30 days \(AWS price list, \d{4}-\d\d-\d\d; data transfer not included\)/);
   assert.equal(prices.calls.length, before);

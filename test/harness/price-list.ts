@@ -36,6 +36,8 @@ export interface PriceListCall {
   /** How many products the filters matched (before paging). */
   matched: number;
   signed: boolean;
+  /** When it arrived (performance.now()). */
+  at: number;
 }
 
 export interface PriceListStandIn {
@@ -237,6 +239,7 @@ export async function startPriceList(plan: Partial<PriceListPlan> = {}, records:
   }
 
   const server = http.createServer((req, res) => {
+    const arrived = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -259,7 +262,7 @@ export async function startPriceList(plan: Partial<PriceListPlan> = {}, records:
           filters[f.Field!] = f.Value!;
         }
         const matching = records.filter((r) => r.serviceCode === input.ServiceCode && Object.entries(filters).every(([k, v]) => fieldOf(r, k) === v));
-        calls.push({ serviceCode: input.ServiceCode ?? '', filters, ...(input.NextToken ? { nextToken: input.NextToken } : {}), matched: matching.length, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')) });
+        calls.push({ serviceCode: input.ServiceCode ?? '', filters, ...(input.NextToken ? { nextToken: input.NextToken } : {}), matched: matching.length, signed: /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? '')), at: arrived });
         if (current.mode === 'access-denied')
           return answer(res, 400, { __type: 'AccessDeniedException', Message: 'User: arn:aws:iam::123456789012:user/learner is not authorized to perform: pricing:GetProducts' }, 'AccessDeniedException');
         if (current.mode === 'throttled') return answer(res, 400, { __type: 'ThrottlingException', Message: 'Rate exceeded' }, 'ThrottlingException');

@@ -45,7 +45,7 @@ test('the tutorial bills the instance, its root volume and the Elastic IP; an au
     ['ec2-wp-RHEL8 root volume', 'volume', 30],
     ['eip-Atsushi', 'publicIpv4', 1],
   ]);
-  assert.equal(parts[0]!.query?.filters.operation, 'RunInstances:0010');
+  assert.equal(parts[0]!.query?.operation, 'RunInstances:0010');
   assert.match(parts[0]!.what, /Red Hat Enterprise Linux/);
   // Without the image's billing code the instance's price is unknown, not guessed as Linux.
   const unknownImage = billedParts(bp, {});
