@@ -54,6 +54,8 @@ export interface Billed {
 
 export interface CostItem {
   name: string;
+  /** The blueprint component it belongs to (a root volume: its instance). */
+  component: string;
   kind: BilledKind;
   what: string;
   /** USD per hour. */
@@ -214,7 +216,7 @@ export function costReport(parts: readonly Billed[], answers: readonly (PriceAns
       return;
     }
     const p = answer.price;
-    items.push({ name: part.name, kind: part.kind, what: part.what, hourly: hourlyOf(p, part.quantity, now), unit: `USD ${p.usd} per ${p.unit}`, source: source(p), readAt: p.readAt });
+    items.push({ name: part.name, component: part.component, kind: part.kind, what: part.what, hourly: hourlyOf(p, part.quantity, now), unit: `USD ${p.usd} per ${p.unit}`, source: source(p), readAt: p.readAt });
   });
   const hourly = items.reduce((sum, i) => sum + i.hourly, 0);
   const dates = items.map((i) => i.readAt.slice(0, 10)).sort();
@@ -299,4 +301,12 @@ export function costJson(report: CostReport) {
     notIncluded: report.notIncluded,
     ...(report.current ? { current: report.current } : {}),
   };
+}
+
+/** Each billed component's hourly price ("$0.1831/h": an instance with its root volume), for the
+ * diagram's price toggle. */
+export function pricesByComponent(report: CostReport | undefined): Record<string, string> {
+  const sums = new Map<string, number>();
+  for (const i of report?.items ?? []) sums.set(i.component, (sums.get(i.component) ?? 0) + i.hourly);
+  return Object.fromEntries([...sums].map(([name, hourly]) => [name, `${usd(hourly)}/h`]));
 }

@@ -61,6 +61,8 @@ export interface DiagramOptions {
   direction?: 'TB' | 'LR';
   /** An emoji before each component's name (default), or none (the webview draws AWS icons). */
   icons?: 'emoji' | 'none';
+  /** Each billed component's hourly price, drawn under its name (the diagram's price toggle). */
+  prices?: Readonly<Record<string, string>>;
 }
 
 export type Shape = 'rect' | 'round' | 'stadium' | 'subroutine' | 'hexagon' | 'parallelogram' | 'asymmetric' | 'cloud';
@@ -419,7 +421,7 @@ class PictureBuilder {
     const r = this.resolve(c.name);
     const icon = this.options.icons === 'none' ? '' : (kindIcon[c.kind] ?? '');
     this.add(
-      { id: nodeId(c.name), name: c.name, kind: c.kind, shape, title: `${icon} ${c.name}`.trim(), lines: [kindWord(c.kind), ...lines.filter((l): l is string => !!l), this.statusLine(r)] },
+      { id: nodeId(c.name), name: c.name, kind: c.kind, shape, title: `${icon} ${c.name}`.trim(), lines: [kindWord(c.kind), ...lines.filter((l): l is string => !!l), this.statusLine(r), ...(this.options.prices?.[c.name] ? [`💲 ${this.options.prices[c.name]}`] : [])] },
       { title: kindWord(c.kind), status: r.status, ...(r.id ? { awsId: r.id } : {}), details: this.details(c, r, extra), ...(rules ? { rules } : {}) },
     );
   }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { billedHours, billedParts, costReport, currentCost, hourlyOf, hoursIn30Days, hoursInMonth, type Price } from '../../src/core/cost';
+import { billedHours, billedParts, costReport, currentCost, hourlyOf, hoursIn30Days, hoursInMonth, pricesByComponent, type Price } from '../../src/core/cost';
+import { buildDiagram } from '../../src/core/diagram';
 import { validateBlueprint } from '../../src/core/validate';
 import type { StateFile } from '../../src/core/state';
 import { tutorialText, tutorialWith } from './builders';
@@ -96,4 +97,17 @@ test('a NAT gateway is billed by the hour, with its own address unless it names 
     assert.deepEqual(own[0]!.query?.usageTypeEndsWith, 'NatGateway-Hours');
     assert.equal(own.some((p) => p.kind === 'publicIpv4'), !n.elasticIp);
   }
+});
+
+test('the diagram draws each billed component\'s hourly price only when the toggle is on', () => {
+  const bp = validateBlueprint(tutorialText).blueprint!;
+  const parts = billedParts(bp, { 'ec2-wp-RHEL8': { usageOperation: 'RunInstances:0010' } });
+  const report = costReport(parts, [price(0.1792, 'Hrs'), price(0.096, 'GB-Mo'), price(0.005, 'Hrs')], new Date('2026-04-15T00:00:00Z'));
+  const prices = pricesByComponent(report);
+  // The instance with its root volume (30 GiB at $0.096 over April's 720 hours), the address alone.
+  assert.deepEqual(prices, { 'ec2-wp-RHEL8': '$0.1832/h', 'eip-Atsushi': '$0.0050/h' });
+  const shown = buildDiagram(bp, { prices }).mermaid;
+  assert.match(shown, /💲 \$0\.1832\/h/);
+  assert.match(shown, /💲 \$0\.0050\/h/);
+  assert.doesNotMatch(buildDiagram(bp).mermaid, /💲/, 'off by default');
 });

@@ -23,6 +23,8 @@ export interface DiagramViewInput {
   expand?: readonly string[];
   notice?: string;
   collapse?: 'auto' | 'never' | 'always';
+  /** Each billed component's hourly price, when the price toggle is on. */
+  prices?: Readonly<Record<string, string>>;
 }
 
 export function diagramMessage(input: DiagramViewInput): DiagramMessage {
@@ -39,6 +41,7 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
     ...(step ? { only: new Set(step.names), added: new Set(step.added) } : {}),
     ...(input.expand ? { expand: input.expand } : {}),
     ...(input.collapse ? { collapse: input.collapse } : {}),
+    ...(input.prices ? { prices: input.prices } : {}),
     // The webview draws AWS icons on the nodes instead of the emoji the plain text carries.
     icons: 'none',
   });

@@ -17,6 +17,8 @@ import type { CommandContext } from '../commands/command';
 import { diagramHtml } from './html';
 import { diagramMessage, type DiagramMessage } from './message';
 import { diagramViewType } from './serializer';
+import { pricesByComponent } from '../../core/cost';
+import { settingsSection } from '../settings';
 
 const toolbarCommands = { apply: 'ec2Blueprint.applyAll', plan: 'ec2Blueprint.plan', refresh: 'ec2Blueprint.refresh' } as const;
 /** Quiet time before a full picture is sent after edits or events (bursts draw once). */
@@ -120,6 +122,7 @@ export class DiagramPanel implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.uri.toString() === blueprintUri.toString()) this.schedule(0, true);
       }),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${settingsSection}.diagram.showPrices`) ? this.schedule(0) : undefined)),
     );
     // The state file on disk: a CLI apply in a terminal updates the picture too.
     const statePath = statePathFor(blueprintUri.fsPath);
@@ -290,6 +293,10 @@ export class DiagramPanel implements vscode.Disposable {
       ...(overlay ? { overlay } : {}),
       expand: [...this.expanded],
       ...(this.notice ? { notice: this.notice } : {}),
+      // The price toggle (off by default): each billed component's hourly price under its name.
+      ...(vscode.workspace.getConfiguration(settingsSection).get<boolean>('diagram.showPrices')
+        ? { prices: pricesByComponent(this.ctx.costs.get(this.blueprintUri.fsPath) ?? this.ctx.plans.get(this.blueprintUri.fsPath)?.cost) }
+        : {}),
     });
     this.lastPosted = message;
     this.post(message);
