@@ -81,7 +81,7 @@ export const elasticIpProvider: Provider<'elasticIp'> = {
     const attrs = current.attributes as EipAttributes;
     let { networkInterfaceId, associationId } = attrs;
     const target = desired.associate ? desired.networkInterfaceId : undefined;
-    if (target !== networkInterfaceId) {
+    if (!desired.natGateway && target !== networkInterfaceId) {
       if (associationId) await disassociate(ctx, associationId);
       associationId = target ? await associate(ctx, current.id, target) : undefined;
       networkInterfaceId = target;

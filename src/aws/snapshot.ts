@@ -8,6 +8,7 @@ import {
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeKeyPairsCommand,
+  DescribeNatGatewaysCommand,
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
@@ -29,11 +30,13 @@ import { BlueprintError } from '../core/errors';
 import { defaultSshUser } from '../core/ssh-target';
 import type { AwsTarget } from '../core/engine-api';
 import { connectEc2 } from './client';
+import { natAddressTag } from '../core/resource-model';
 import type { Kind } from '../core/model';
 import type {
   Blueprint,
   EgressRule,
   ElasticIp,
+  NatGateway as BlueprintNatGateway,
   IngressRule,
   Instance,
   KeyPair,
@@ -132,6 +135,13 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     all((token) => ec2.send(new DescribeNetworkInterfacesCommand({ Filters: byVpc, NextToken: token })), (r) => r.NetworkInterfaces),
     all((token) => ec2.send(new DescribeInstancesCommand({ Filters: byVpc, NextToken: token })), (r) => r.Reservations),
   ]);
+  // AWS lists deleted NAT gateways for an hour; the VPC filter is checked here too.
+  const natGateways = (await all((token) => ec2.send(new DescribeNatGatewaysCommand({ Filter: byVpc, NextToken: token })), (r) => r.NatGateways)).filter(
+    (n) => n.VpcId === vpcId && (n.State === 'available' || n.State === 'pending'),
+  );
+  const natAddresses = natGateways.flatMap((n) => n.NatGatewayAddresses ?? []);
+  const natInterfaceIds = new Set(natAddresses.map((a) => a.NetworkInterfaceId).filter((id): id is string => !!id));
+  const natAllocationIds = natAddresses.map((a) => a.AllocationId).filter((id): id is string => !!id);
   const instances = reservations
     .flatMap((r) => r.Instances ?? [])
     .filter((i) => !['terminated', 'shutting-down'].includes(i.State?.Name ?? ''));
@@ -182,12 +192,39 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   const gatewayName = gateway ? names.claim(gateway.Tags, gateway.InternetGatewayId!) : undefined;
   if (gateway && gatewayName) adopt(gatewayName, 'internetGateway', gateway.InternetGatewayId!, { vpcId });
 
+  // NAT gateways: on an address of their own (tagged by the engine) or on an Elastic IP, which
+  // the blueprint then declares without a network interface.
+  const natName = new Map<string, string>();
+  const blueprintNats: BlueprintNatGateway[] = [];
+  const natEips: ElasticIp[] = [];
+  const natAddressList = natAllocationIds.length ? ((await ec2.send(new DescribeAddressesCommand({ AllocationIds: natAllocationIds }))).Addresses ?? []) : [];
+  for (const nat of sortBy(natGateways, (n) => n.NatGatewayId ?? '')) {
+    const subnet = nat.SubnetId ? subnetName.get(nat.SubnetId) : undefined;
+    if (!subnet) continue;
+    const name = names.claim(nat.Tags, nat.NatGatewayId!);
+    natName.set(nat.NatGatewayId!, name);
+    const allocationId = nat.NatGatewayAddresses?.[0]?.AllocationId;
+    const address = natAddressList.find((a) => a.AllocationId === allocationId);
+    const own = !!address && tagOf(address.Tags, natAddressTag) !== undefined;
+    const entry: BlueprintNatGateway = { name, subnet };
+    if (address && !own) {
+      const eipName = names.claim(address.Tags, address.AllocationId!);
+      natEips.push({ name: eipName, ...(address.NetworkBorderGroup ? { networkBorderGroup: address.NetworkBorderGroup } : {}), ...extraTags(address.Tags) });
+      adopt(eipName, 'elasticIp', address.AllocationId!, { publicIp: address.PublicIp, networkBorderGroup: address.NetworkBorderGroup, associationId: address.AssociationId, networkInterfaceId: address.NetworkInterfaceId });
+      entry.elasticIp = eipName;
+    }
+    Object.assign(entry, extraTags(nat.Tags));
+    blueprintNats.push(entry);
+    adopt(name, 'natGateway', nat.NatGatewayId!, { subnetId: nat.SubnetId, allocationId, ownAddress: own, publicIp: nat.NatGatewayAddresses?.[0]?.PublicIp });
+  }
+
   // Route tables: the main one only when it carries routes or explicit associations of its own.
   const blueprintRouteTables: RouteTable[] = [];
   for (const rt of routeTables) {
     const isMain = (rt.Associations ?? []).some((a) => a.Main);
     const explicit = (rt.Associations ?? []).filter((a) => !a.Main && a.SubnetId && subnetName.has(a.SubnetId));
     const routes: NonNullable<RouteTable['routes']> = [];
+    const routeIds: string[] = [];
     let ownRoutes = 0;
     for (const route of rt.Routes ?? []) {
       if (route.GatewayId === 'local') continue;
@@ -195,6 +232,10 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
       const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
       if (gateway && gatewayName && route.GatewayId === gateway.InternetGatewayId && destination) {
         routes.push({ destination, target: gatewayName });
+        routeIds.push(gateway.InternetGatewayId!);
+      } else if (route.NatGatewayId && natName.has(route.NatGatewayId) && destination) {
+        routes.push({ destination, target: natName.get(route.NatGatewayId)! });
+        routeIds.push(route.NatGatewayId);
       } else {
         notes.push(t('Route table {0}: the route to {1} goes to {2}, which a blueprint cannot describe; it was left out.', rt.RouteTableId!, destination ?? route.DestinationPrefixListId ?? '?', routeTargetOf(route)));
       }
@@ -209,7 +250,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     adopt(name, 'routeTable', rt.RouteTableId!, {
       main: isMain,
       vpcId,
-      routes: routes.map((r) => ({ destination: r.destination, gatewayId: gateway?.InternetGatewayId })),
+      routes: routes.map((r, i) => ({ destination: r.destination, gatewayId: routeIds[i] })),
       associations: explicit.map((a) => ({ subnetId: a.SubnetId!, associationId: a.RouteTableAssociationId })),
     });
   }
@@ -224,7 +265,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   };
   keptGroups.forEach(addReferences);
   // ENIs and instances in the VPC name their groups too.
-  for (const eni of interfaces) for (const g of eni.Groups ?? []) if (g.GroupId) referenced.add(g.GroupId);
+  for (const eni of interfaces) if (!natInterfaceIds.has(eni.NetworkInterfaceId ?? '')) for (const g of eni.Groups ?? []) if (g.GroupId) referenced.add(g.GroupId);
   for (const g of groups) if (!keptGroups.includes(g) && referenced.has(g.GroupId!)) keptGroups.push(g);
   const groupName = new Map<string, string>();
   for (const g of keptGroups) groupName.set(g.GroupId!, names.claim(g.Tags, g.GroupName ?? g.GroupId!));
@@ -278,7 +319,8 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
 
   // Network interfaces created on their own (not the one a launch made for its instance)
   const instanceNames = new Set(instances.map((i) => tagOf(i.Tags, 'Name')).filter(Boolean));
-  const standalone = interfaces.filter((eni) => isStandaloneInterface(eni, instanceNames));
+  // A NAT gateway's own interface is part of it.
+  const standalone = interfaces.filter((eni) => !natInterfaceIds.has(eni.NetworkInterfaceId ?? '') && isStandaloneInterface(eni, instanceNames));
   const eniName = new Map<string, string>();
   const blueprintEnis: NetworkInterface[] = [];
   for (const eni of standalone) {
@@ -297,15 +339,16 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
   }
 
   // Elastic IPs on those interfaces
-  const blueprintEips: ElasticIp[] = [];
-  const interfaceIds = interfaces.map((i) => i.NetworkInterfaceId!).filter(Boolean);
+  const blueprintEips: ElasticIp[] = [...natEips];
+  const interfaceIds = interfaces.map((i) => i.NetworkInterfaceId!).filter((id) => id && !natInterfaceIds.has(id));
   const addresses = interfaceIds.length
     ? ((await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'network-interface-id', Values: interfaceIds }] }))).Addresses ?? [])
     : [];
   // An address of the stack on no interface (allocated, not associated yet) belongs to it too.
   if (ownStack) {
     const tagged = (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:blueprint:stack', Values: [ownStack] }] }))).Addresses ?? [];
-    for (const address of tagged) if (!address.NetworkInterfaceId && !address.InstanceId) addresses.push(address);
+    for (const address of tagged)
+      if (!address.NetworkInterfaceId && !address.InstanceId && !natAllocationIds.includes(address.AllocationId ?? '') && tagOf(address.Tags, natAddressTag) === undefined) addresses.push(address);
   }
   for (const address of addresses) {
     const eni = address.NetworkInterfaceId ? eniName.get(address.NetworkInterfaceId) : undefined;
@@ -394,6 +437,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     ...(blueprintAcls.length ? { networkAcls: blueprintAcls } : {}),
     ...(blueprintEnis.length ? { networkInterfaces: blueprintEnis } : {}),
     ...(blueprintEips.length ? { elasticIps: blueprintEips } : {}),
+    ...(blueprintNats.length ? { natGateways: blueprintNats } : {}),
     ...(blueprintKeys.length ? { keyPairs: blueprintKeys } : {}),
     ...(blueprintInstances.length ? { instances: blueprintInstances } : {}),
   };

@@ -183,6 +183,7 @@ export function diffAttributes(kind: Kind, desiredAttributes: object, observedAt
     case 'elasticIp': {
       // Not every endpoint reports the border group; only a reported, different one counts.
       if (o.networkBorderGroup !== undefined) value('networkBorderGroup', t('network border group'), false);
+      if (d.natGateway) break;
       if (d.associate) ref('networkInterfaceId', t('network interface'), true);
       else if (o.networkInterfaceId) update.push(t('disassociate from {0}', nameOf(String(o.networkInterfaceId))));
       break;

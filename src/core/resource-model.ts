@@ -56,6 +56,8 @@ export interface AttributesOf {
     associationId?: string;
     /** Whether the blueprint associates it (the ENI may simply not exist yet). */
     associate: boolean;
+    /** The address of a NAT gateway of the file: its association is the NAT gateway's business. */
+    natGateway?: boolean;
     tags: Tags;
   };
   natGateway: {
@@ -213,6 +215,7 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
         networkBorderGroup: s.networkBorderGroup,
         networkInterfaceId: s.networkInterface ? idOf(s.networkInterface) : undefined,
         associate: !!s.networkInterface,
+        ...((bp.natGateways ?? []).some((n) => n.elasticIp === name) ? { natGateway: true } : {}),
         tags,
       } as Attributes<K>;
     }

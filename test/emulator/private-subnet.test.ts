@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import { resetEmulator } from '../harness/moto';
+import { resetEmulator, testEndpoint } from '../harness/moto';
+import { validateBlueprint } from '../../src/core/validate';
+import type { StateFile } from '../../src/core/state';
+import { runCli } from '../unit/run-cli';
 import { byName, byStack, describeClient, workspace } from './engine-workspace';
 
 const ec2 = describeClient();
@@ -53,6 +56,22 @@ test('a second apply changes nothing: 0 mutating calls', async () => {
   const summary = run.json();
   assert.ok(summary.actions.every((a) => a.action === 'keep'), JSON.stringify(summary.actions.filter((a) => a.action !== 'keep')));
   assert.equal(summary.calls.mutating, 0);
+});
+
+test('import of that VPC reads the NAT gateway and the route to it, and plans no change', async () => {
+  const state = JSON.parse(readFileSync(ws.statePath, 'utf8')) as StateFile;
+  const copy = join(ws.dir, 'imported.blueprint.yaml');
+  const imported = await runCli(['import', '--vpc-id', state.resources['vpc-private-Atsushi']!.id, '--out', copy, '--region', 'ap-northeast-1', '--endpoint', testEndpoint()]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.doesNotMatch(imported.stderr, /cannot describe/, 'no NAT route is left out');
+  const bp = validateBlueprint(readFileSync(copy, 'utf8')).blueprint!;
+  assert.deepEqual(bp.natGateways?.map((n) => [n.name, n.subnet, n.elasticIp]), [['nat-1a-Atsushi', 'public-subnet-1a-Atsushi', undefined]]);
+  assert.deepEqual(bp.routeTables?.find((r) => r.name === 'rtb-private-Atsushi')?.routes, [{ destination: '0.0.0.0/0', target: 'nat-1a-Atsushi' }]);
+  assert.equal(bp.networkInterfaces, undefined, 'the NAT gateway\'s own interface is part of it');
+  const plan = await runCli(['plan', copy, '--json', '--endpoint', testEndpoint(), '--key-dir', ws.keyDir]);
+  assert.equal(plan.code, 0, plan.stderr);
+  const actions = JSON.parse(plan.stdout).actions as { action: string; name: string; reason: string }[];
+  assert.deepEqual(actions.filter((a) => a.action !== 'keep'), []);
 });
 
 test('destroy leaves no NAT gateway and no address behind', async () => {
