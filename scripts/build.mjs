@@ -41,7 +41,7 @@ const builds = [
   { ...node, entryPoints: ['src/validator.ts'], outfile: 'dist/validator.js', external: ['vscode'] },
   // The SDK's ES module builds tree-shake: a third smaller, and quicker to load on first use.
   { ...node, entryPoints: ['src/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'], mainFields: ['module', 'main'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['./engine.js'], banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['./engine.js', 'playwright-core'], banner: { js: '#!/usr/bin/env node' } },
 ];
 if (existsSync(join(root, 'webview/main.ts'))) {
   builds.push({

@@ -1,13 +1,13 @@
 // The diagram webview in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
 // the built bundle (dist/webview/) served over local HTTP, in the panel's own HTML and CSP, with
 // VS Code's acquireVsCodeApi replaced by a recorder. Used by the rendering test and the benchmark.
-import http from 'node:http';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { diagramHtml } from '../../src/vscode/diagram/html';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { chromiumArgs, lightThemeVars, serveWebview, webviewShim } from '../../src/cli/diagram-picture';
 
 /** The clone's root: the nearest folder above this file (or the working folder) with our package.json. */
 export const repoRoot = findRoot();
@@ -26,9 +26,8 @@ function findRoot(): string {
   throw new Error('cannot find the ec2-blueprint clone');
 }
 export const chromiumPath = process.env.EC2BP_CHROMIUM ?? '/usr/bin/chromium';
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const launchArgs = chromiumArgs;
 
-const types: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json', '.css': 'text/css', '.html': 'text/html', '.txt': 'text/plain' };
 
 export interface DiagramPage {
   page: Page;
@@ -60,7 +59,7 @@ export function requireParts(): void {
 }
 
 const themes = {
-  light: { class: 'vscode-light', vars: { '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#1f1f1f', '--vscode-foreground': '#1f1f1f', '--vscode-panel-border': '#c8c8c8', '--vscode-font-family': 'DejaVu Sans, sans-serif' } },
+  light: { class: 'vscode-light', vars: lightThemeVars },
   dark: { class: 'vscode-dark', vars: { '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc', '--vscode-panel-border': '#454545', '--vscode-font-family': 'DejaVu Sans, sans-serif' } },
   'high-contrast': { class: 'vscode-high-contrast', vars: { '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff', '--vscode-contrastBorder': '#6fc3df', '--vscode-font-family': 'DejaVu Sans, sans-serif' } },
 };
@@ -110,28 +109,7 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
   requireParts();
   const bundle = await snapshotBundle();
   const pages = new Map<string, string>();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    const page = pages.get(url.pathname);
-    if (page) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-      return;
-    }
-    const relative = decodeURIComponent(url.pathname).replace(/^\/dist\/webview\//, '');
-    const file = normalize(join(bundle, relative));
-    if (!file.startsWith(bundle + '/') || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { origin, close: closeServer } = await serveWebview(bundle, (path) => pages.get(path));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, headless: true });
   let count = 0;
 
@@ -149,26 +127,7 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console: ${m.text()}`);
       });
-      // A string, not a function: tsx's helpers (__name) do not exist in the page.
-      await page.addInitScript(`
-        (() => {
-          const posted = [];
-          const violations = [];
-          let state;
-          window.__posted = posted;
-          window.__violations = violations;
-          window.acquireVsCodeApi = () => ({
-            postMessage: (m) => { posted.push(JSON.parse(JSON.stringify(m))); },
-            getState: () => state,
-            setState: (s) => { state = s; },
-          });
-          document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
-          const vars = ${JSON.stringify(theme.vars)};
-          document.addEventListener('DOMContentLoaded', () => {
-            for (const k of Object.keys(vars)) document.documentElement.style.setProperty(k, vars[k]);
-          });
-        })();
-      `);
+      await page.addInitScript(webviewShim(theme.vars));
       await page.goto(origin + path);
       // Page-side code as strings: this file is type-checked without the DOM library.
       const posted = () => page.evaluate<WebviewToHost[]>('window.__posted');
@@ -203,7 +162,7 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
     },
     async close() {
       await browser.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeServer();
       rmSync(bundle, { recursive: true, force: true });
     },
   };

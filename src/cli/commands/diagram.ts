@@ -1,7 +1,8 @@
 // `diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json]`: the mermaid source
 // of the architecture diagram, with each component's live status when the state file exists.
-// --json prints {"mermaid": "..."}. No AWS call.
-import { existsSync, readFileSync } from 'node:fs';
+// --json prints {"mermaid": "..."}. `--svg OUT` / `--png OUT` write the picture as the panel draws
+// it (its webview in headless Chromium, light theme). No AWS call.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import type { CliCommand } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
@@ -9,6 +10,8 @@ import { BlueprintError } from '../../core/errors';
 import { statePathFor, stateVersion, type StateFile } from '../../core/state';
 import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../core/diagram';
 import { tutorialSteps } from '../../core/diagram-steps';
+import { diagramMessage } from '../../vscode/diagram/message';
+import { drawPicture } from '../diagram-picture';
 import { reachOverlay, sshReachOf } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 
@@ -17,9 +20,11 @@ export const diagram: CliCommand = {
   get summary() {
     return t('print the mermaid source of the architecture diagram (with live status when a state file exists)');
   },
-  usage: 'diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json]',
+  usage: 'diagram FILE [--paths] [--step N] [--collapse auto|never|always] [--json] [--svg OUT.svg | --png OUT.png]',
   options: {
     paths: { type: 'boolean' },
+    svg: { type: 'string' },
+    png: { type: 'string' },
     step: { type: 'string' },
     collapse: { type: 'string' },
   },
@@ -40,6 +45,16 @@ export const diagram: CliCommand = {
     const state = readState(statePath, (m) => io.stderr(m));
     const picture = step === undefined ? undefined : steps[step]!;
     const overlay = values.paths === true ? trafficOverlay(bp, state) : undefined;
+    const out = typeof values.svg === 'string' ? { format: 'svg' as const, file: values.svg } : typeof values.png === 'string' ? { format: 'png' as const, file: values.png } : undefined;
+    if (typeof values.svg === 'string' && typeof values.png === 'string') throw new BlueprintError('usage', t('Give --svg or --png, not both.'));
+    if (out) {
+      const paths = { inbound: values.paths === true, reply: values.paths === true };
+      const message = diagramMessage({ blueprint: bp, uri: 'file:///blueprint', title: file!, step: step ?? null, paths, ...(state ? { state } : {}), ...(overlay ? { overlay } : {}), collapse });
+      writeFileSync(out.file, await drawPicture(message, out.format));
+      if (json) io.stdout(JSON.stringify({ written: out.file, format: out.format }));
+      else io.stderr(t('Wrote {0}', out.file));
+      return 0;
+    }
     const d = buildDiagram(bp, {
       ...(state ? { state } : {}),
       ...(overlay ? { overlay } : {}),
