@@ -1,5 +1,7 @@
 import { t } from '@vscode/l10n';
-import type { CliCommand } from '../command';
+import type { CliCommand, CliIo } from '../command';
+import type { Blueprint } from '../../core/schema';
+import { defaultHttpWaitSeconds, httpUrlOf, waitForHttp } from '../../core/http-wait';
 import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { loadEngine } from '../../engine-loader';
@@ -23,13 +25,14 @@ export const apply: CliCommand = {
   get summary() {
     return t('create or update what the blueprint declares (--only NAME: one component and what it needs)');
   },
-  usage: 'apply FILE [--only NAME] [--parallelism N] [--json]',
-  options: { only: { type: 'string' } },
+  usage: 'apply FILE [--only NAME] [--parallelism N] [--wait-http [--wait-http-timeout SECONDS]] [--json]',
+  options: { only: { type: 'string' }, 'wait-http': { type: 'boolean' }, 'wait-http-timeout': { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run([file], values, io) {
     const json = !!values.json;
     parallelismOf(values.parallelism);
-    const { text } = loadValidBlueprint(file!, io, { json });
+    const waitSeconds = waitHttpSeconds(values);
+    const { text, blueprint } = loadValidBlueprint(file!, io, { json });
     const only = typeof values.only === 'string' ? values.only : undefined;
     const printer = progressPrinter(io);
     const result = await loadEngine().apply({ path: file!, text }, {
@@ -40,8 +43,7 @@ export const apply: CliCommand = {
         printer(event);
       },
     });
-    if (json) io.stdout(JSON.stringify(runJson(result)));
-    else {
+    if (!json) {
       io.stderr(planSummaryLine(result.plan));
       io.stderr(
         result.ok
@@ -49,6 +51,51 @@ export const apply: CliCommand = {
           : t('Apply stopped: {0}', result.failures.map((f) => f.message + (f.code ? ` (${t('AWS error code')}: ${f.code})` : '')).join('; ')),
       );
     }
-    return result.ok ? 0 : 3;
+    const http = result.ok && waitSeconds !== undefined ? await waitForWebServers(blueprint!, result, only, waitSeconds, io) : undefined;
+    if (json) io.stdout(JSON.stringify({ ...runJson(result), ...(http ? { http } : {}) }));
+    return !result.ok || (http && http.some((h) => !h.ok)) ? 3 : 0;
   },
 };
+
+function waitHttpSeconds(values: Record<string, unknown>): number | undefined {
+  const timeout = values['wait-http-timeout'];
+  if (timeout !== undefined && !values['wait-http']) throw new BlueprintError('usage', t('--wait-http-timeout goes with --wait-http.'));
+  if (!values['wait-http']) return undefined;
+  if (timeout === undefined) return defaultHttpWaitSeconds;
+  const n = Number(timeout);
+  if (!/^\d+$/.test(String(timeout)) || n < 1) throw new BlueprintError('usage', t('--wait-http-timeout takes a number of seconds (1 or more), not "{0}".', String(timeout)));
+  return n;
+}
+
+/** After apply: waits until http://<public address>/ of each instance applied answers with a page. */
+async function waitForWebServers(bp: Blueprint, result: RunResult, only: string | undefined, seconds: number, io: CliIo) {
+  const targets = (bp.instances ?? [])
+    .filter((i) => !only || i.name === only || result.plan.actions.some((a) => a.name === i.name))
+    .map((i) => ({ name: i.name, address: result.state.resources[i.name]?.attributes.publicIp }))
+    .filter((x): x is { name: string; address: string } => typeof x.address === 'string');
+  if (targets.length === 0) {
+    io.stderr(t('--wait-http: no instance applied here has a public address, so there is no web server to wait for.'));
+    return [];
+  }
+  return Promise.all(
+    targets.map(async ({ name, address }) => {
+      const url = httpUrlOf(address);
+      io.stderr(t('Waiting for {0} ({1}) to answer, at most {2} s: an instance that installs its web server from user data answers only minutes after it is running.', url, name, seconds));
+      let said = '';
+      const outcome = await waitForHttp(url, {
+        timeoutMs: seconds * 1000,
+        onAttempt: (a) => {
+          const now = a.status !== undefined ? `HTTP ${a.status}` : (a.error ?? '');
+          if (now !== said) io.stderr(t('{0}: {1} after {2} s', url, now, Math.round(a.elapsedMs / 1000)));
+          said = now;
+        },
+      });
+      if (outcome.ok) io.stderr(t('{0} answers (HTTP {1}) after {2} s.', url, outcome.status, Math.round(outcome.elapsedMs / 1000)));
+      else
+        io.stderr(
+          t('{0} did not answer with a page within {1} s (last: {2}). The instance may still be setting itself up: its log is /var/log/cloud-init-output.log (ec2-blueprint ssh FILE {3}).', url, seconds, outcome.last ?? '-', name),
+        );
+      return { name, url, ok: outcome.ok, ...(outcome.ok ? { status: outcome.status } : { last: outcome.last ?? null }), seconds: Math.round(outcome.elapsedMs / 1000) };
+    }),
+  );
+}
