@@ -51,6 +51,10 @@ export class BlueprintCodeLens implements vscode.CodeLensProvider, vscode.Dispos
           lenses.push(new vscode.CodeLens(at, { title, tooltip: planned?.reason ?? (resource.drift ?? []).join('; '), command: 'ec2Blueprint.applyComponent', arguments: args }));
         }
       }
+      // An instance that sets up a web server from its user data: the way to the page.
+      const spec = c.kind === 'instance' ? result.blueprint.instances?.find((i) => i.name === c.name) : undefined;
+      if (spec && (spec.userData !== undefined || spec.userDataFile !== undefined) && typeof resource?.attributes.publicIp === 'string')
+        lenses.push(new vscode.CodeLens(at, { title: `$(globe) ${vscode.l10n.t('Open in Browser')}`, tooltip: `http://${resource.attributes.publicIp}/`, command: 'ec2Blueprint.openInBrowser', arguments: args }));
       lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('Show in diagram'), command: 'ec2Blueprint.showDiagram', arguments: args }));
     }
     return lenses;

@@ -79,8 +79,9 @@ test('the walkthrough has one step per tutorial component in its order, each wit
   const order = ['vpc', 'subnet', 'internetGateway', 'routeTable', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance'];
   const componentSteps = walkthrough.steps.filter((s) => s.completionEvents.some((e) => e.startsWith('onContext:ec2Blueprint.created.')));
   assert.deepEqual(componentSteps.map((s) => s.completionEvents[0]), order.map((k) => `onContext:ec2Blueprint.created.${k}`));
-  const last = walkthrough.steps.slice(-2).map((s) => s.completionEvents[0]);
-  assert.deepEqual(last, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance']);
+  const last = walkthrough.steps.slice(-3).map((s) => s.completionEvents[0]);
+  assert.deepEqual(last, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance', 'onCommand:ec2Blueprint.openInBrowser']);
+  for (const lang of ['en', 'ja']) assert.match(nls[lang]!['walkthrough.userData.description']!, /cloud-init-output\.log[\s\S]*(HTTP \(80\)|HTTP \(80\))/);
   for (const step of walkthrough.steps) {
     for (const lang of ['en', 'ja']) {
       const image = nls[lang]![(step.media.image ?? '').replace(/%/g, '')];

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../core/engine-api';
 import { dependenciesOf, type Component, type Kind } from '../../core/model';
 import { statusOf, type StateFile } from '../../core/state';
+import { httpUrlOf } from '../../core/http-wait';
 import { cancellationOf, runWithProgress } from '../run-engine';
 import { kindLabel, statusIcon, statusLabel } from '../labels';
 import type { CommandContext, OpenBlueprint } from './command';
@@ -12,13 +13,33 @@ import type { CommandContext, OpenBlueprint } from './command';
 export async function applyAll(ctx: CommandContext, arg?: unknown, ...rest: unknown[]): Promise<RunResult | undefined> {
   const bp = await ctx.blueprint(arg);
   if (!bp) return undefined;
-  return runWithProgress(
+  const result = await runWithProgress(
     ctx,
     bp,
     vscode.l10n.t('Applying {0}', path.basename(bp.path)),
     (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, options),
     cancellationOf(rest),
   );
+  if (result?.ok) waitForWebServers(ctx, bp, result);
+  return result;
+}
+
+/** After an apply that launched an instance with user data: a progress step of its own (not
+ * holding the apply) waits for its web page, then offers to open it. */
+function waitForWebServers(ctx: CommandContext, bp: OpenBlueprint, result: RunResult): void {
+  for (const instance of bp.blueprint.instances ?? []) {
+    if (instance.userData === undefined && instance.userDataFile === undefined) continue;
+    const launched = result.plan.actions.some((a) => a.name === instance.name && (a.action === 'create' || a.action === 'replace'));
+    const address = result.state.resources[instance.name]?.attributes.publicIp;
+    if (!launched || typeof address !== 'string') continue;
+    const url = httpUrlOf(address);
+    void import('./browser').then(async ({ waitForPage }) => {
+      if (!(await waitForPage(ctx, instance.name, url))) return;
+      const open = vscode.l10n.t('Open in Browser');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} answers: the web server of "{1}" is up.', url, instance.name), open);
+      if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(url));
+    });
+  }
 }
 
 /** The component name an argument carries: a string, or a resource-view node / object with `name`. */

@@ -32,6 +32,8 @@ export const commandIds = [
   'ec2Blueprint.copySshCommand',
   'ec2Blueprint.addToSshConfig',
   'ec2Blueprint.openInRemoteSsh',
+  // The web page of an instance (src/vscode/commands/browser.ts)
+  'ec2Blueprint.openInBrowser',
   // AWS access
   'ec2Blueprint.selectProfile',
   'ec2Blueprint.useSandboxEndpoint',

@@ -41,6 +41,7 @@ export const commandTable: readonly CommandEntry[] = [
   { id: 'ec2Blueprint.copySshCommand', run: lazy(() => import('./ssh'), 'copySshCommand') },
   { id: 'ec2Blueprint.addToSshConfig', run: lazy(() => import('./ssh'), 'addToSshConfig') },
   { id: 'ec2Blueprint.openInRemoteSsh', run: lazy(() => import('./ssh'), 'openInRemoteSsh') },
+  { id: 'ec2Blueprint.openInBrowser', run: lazy(() => import('./browser'), 'openInBrowser') },
   { id: 'ec2Blueprint.exportCloudFormation', run: lazy(() => import('./cloudformation'), 'exportCloudFormation') },
   { id: 'ec2Blueprint.importVpc', run: lazy(() => import('./cloudformation'), 'importVpc') },
 ];
