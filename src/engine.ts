@@ -29,7 +29,7 @@ import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { expandHome, keyFilePath } from './aws/key-pair';
 import { createPriceReader } from './aws/pricing';
-import { billedParts, costReport, currentCost, instanceProductsQuery, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
+import { billedParts, costNotes, costReport, currentCost, instanceProductsQuery, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
 import { imageAliases, resolveImage, type ResolvedImage } from './aws/images';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
@@ -518,10 +518,16 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
   const session = open(input, options, options.only ? `apply --only ${options.only}` : 'apply');
   try {
     checkOnly(session, options.only);
+    // Beside the look at what exists, as in plan: what the stack will cost, said once, never waited
+    // for longer than the price list's bound.
+    const cost = options.prices === false ? undefined : priceSession(session, options).catch(() => undefined);
     const facts = await observeOrExplain(session);
     const result = planApply(session.bp, session.state, facts, { ...(options.only ? { only: options.only } : {}), keyDir: session.keyDir });
+    const priced = await cost;
+    if (priced) result.plan.cost = priced;
     session.emit({ type: 'plan', plan: result.plan });
     for (const note of result.plan.notes) session.emit({ type: 'note', message: note });
+    if (priced) for (const note of costNotes(priced)) session.emit({ type: 'note', message: note });
     const writer = new StateWriter(session.statePath, session.state);
     // This run holds the lock, so actions marked as running were left by a run that died.
     const stale = !!session.state.operations;

@@ -266,6 +266,11 @@ export function costTotalLine(report: CostReport): string {
   return t('Cost once applied: {0}{1} (AWS price list, {2}; data transfer not included).', total, partial, report.asOf ?? '');
 }
 
+/** The total and each price that is unknown, with why: what plan and apply say of the cost. */
+export function costNotes(report: CostReport): string[] {
+  return [costTotalLine(report), ...report.unknown.map((u) => `${u.name}: ${u.reason}`)];
+}
+
 /** The cost report as lines a person reads: each item with its hourly figure and source, the total,
  * what is unknown and why, what is not included, and with a state what runs now. */
 export function costLines(report: CostReport): string[] {
@@ -273,7 +278,7 @@ export function costLines(report: CostReport): string[] {
   const whatWidth = Math.max(8, ...report.items.map((i) => i.what.length));
   const lines = report.items.map((i) => `${i.name.padEnd(width)}  ${i.what.padEnd(whatWidth)}  ${`${usd(i.hourly)}/h`.padStart(10)}  ${i.source}`);
   for (const u of report.unknown) lines.push(`${u.name.padEnd(width)}  ${u.what.padEnd(whatWidth)}  ${'?'.padStart(10)}  ${u.reason}`);
-  lines.push('', t('Total: {0} per hour, {1} per 30 days (USD, on demand, prices as of {2}).', usd(report.hourly), usd(report.monthly), report.asOf ?? '—'));
+  lines.push('', report.items.length ? t('Total: {0} per hour, {1} per 30 days (USD, on demand, prices as of {2}).', usd(report.hourly), usd(report.monthly), report.asOf ?? '—') : t('Total: price unknown.'));
   if (report.unknown.length) lines.push(t('Not in the total: {0} (price unknown).', report.unknown.map((u) => u.name).join(', ')));
   lines.push(t('Not included: {0}.', report.notIncluded.join('; ')));
   const now = report.current;

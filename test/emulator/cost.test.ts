@@ -132,10 +132,16 @@ for (const [mode, reason] of [
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /create +instance +ec2-wp-RHEL8/);
       assert.match(run.stderr, /Cost: price unknown \(3 item\(s\)\)/);
-      assert.match(run.stderr, new RegExp(`ec2-wp-RHEL8: price unknown: .*${reason.source}`));
+      assert.match(run.stderr, new RegExp(`^ec2-wp-RHEL8: price unknown: .*${reason.source}`, 'm'));
       assert.ok(Date.now() - started < 20_000, 'bounded time');
       const json = (await ws.cli(['cost', '--json'], { endpoint: proxy.endpoint })).json() as unknown as { unknown: { reason: string }[]; items: unknown[] };
       assert.equal(json.items.length, 0);
+      assert.match((await ws.cli(['cost'], { endpoint: proxy.endpoint })).stdout, /^Total: price unknown\.$/m, 'no total of nothing');
+      if (mode === 'offline') {
+        const applied = await ws.cli(['apply'], { endpoint: proxy.endpoint });
+        assert.equal(applied.code, 0, applied.stderr);
+        assert.match(applied.stderr, new RegExp(`note: ec2-wp-RHEL8: price unknown: .*${reason.source}`), 'apply works as before and says why');
+      }
       assert.ok(json.unknown.every((u) => reason.test(u.reason)), JSON.stringify(json.unknown));
     } finally {
       process.env.AWS_ENDPOINT_URL_PRICING = standIn;
@@ -148,6 +154,7 @@ test('after apply the running cost; after Stop Instance the volume and the addre
   clearCache();
   const applied = await ws.cli(['apply'], { endpoint: proxy.endpoint });
   assert.equal(applied.code, 0, applied.stderr);
+  assert.match(applied.stderr, /note: Cost once applied: \$0\.18\d\d per hour/, 'apply says what it will cost');
   type Report = { hourly: number; items: { name: string; hourly: number }[]; current?: { hourly: number; sinceCreated: number; estimate: boolean; items: { name: string; state: string }[] } };
   const running = (await ws.cli(['cost', '--json'], { endpoint: proxy.endpoint })).json() as unknown as Report;
   assert.ok(running.current, 'a state file gives what runs now');

@@ -5,7 +5,7 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { loadEngine } from '../../engine-loader';
 import type { EngineEvent } from '../../core/events';
 import type { Plan, PlannedAction } from '../../core/plan';
-import { costTotalLine } from '../../core/cost';
+import { costNotes } from '../../core/cost';
 
 const symbol: Record<PlannedAction['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', keep: '=' };
 
@@ -68,10 +68,7 @@ export const plan: CliCommand = {
       for (const a of result.actions) io.stdout(planLine(a));
       for (const note of result.notes) io.stderr(`${t('note')}: ${note}`);
       io.stderr(planSummaryLine(result));
-      if (result.cost) {
-        io.stderr(costTotalLine(result.cost));
-        for (const u of result.cost.unknown) io.stderr(`  ${u.name}: ${u.reason}`);
-      }
+      if (result.cost) for (const line of costNotes(result.cost)) io.stderr(line);
     }
     return 0;
   },
