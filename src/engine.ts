@@ -11,7 +11,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
 import type { AwsTarget, BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
 import { BlueprintError } from './core/errors';
-import type { EngineEvent, Logger } from './core/events';
+import type { Advice, EngineEvent, Logger } from './core/events';
+import { rangeInText } from './core/diagnostics';
 import { silentLogger } from './core/events';
 import { components, type Component, type Kind } from './core/model';
 import type { Plan, PlannedAction } from './core/plan';
@@ -24,19 +25,22 @@ import { execute, defaultParallelism, remainingChain } from './core/executor';
 import { validateBlueprint } from './core/validate';
 import { userDataFileReader } from './core/user-data-file';
 import { instanceUserData } from './core/user-data';
-import { connectEc2, createOutcomeUnknownCode, type Ec2Connection } from './aws/client';
+import { connectEc2, createOutcomeUnknownCode, taskClient, type Ec2Connection } from './aws/client';
 import { providerFor, providers } from './aws/providers';
 import { errorCode, sleep, type ProviderContext } from './aws/provider';
 import { expandHome, keyFilePath } from './aws/key-pair';
 import { createPriceReader } from './aws/pricing';
 import { billedParts, costNotes, costReport, currentCost, instanceProductsQuery, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from './core/cost';
 import { imageAliases, resolveImage, type ResolvedImage } from './aws/images';
+import { decodeAuthorization, refusalFor, type RefusalFacts } from './aws/refusals';
+import { zonesOffering } from './aws/offerings';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
 
 export type ApplyOptions = EngineOptions & { only?: string };
 
 interface Session {
+  input: BlueprintInput;
   bp: Blueprint;
   list: Component[];
   connection: Ec2Connection;
@@ -109,6 +113,7 @@ function open(input: BlueprintInput, options: EngineOptions, command: string | u
     for (const r of Object.values(state.resources))
       connection.settling.remember([r.id, ...(r.kind === 'keyPair' && typeof r.attributes.keyName === 'string' ? [r.attributes.keyName] : [])], r.createdAt);
     return {
+      input,
       bp,
       list: components(bp),
       connection,
@@ -135,7 +140,7 @@ function close(session: Session): void {
 
 function providerContext(session: Session, onProgress: (message: string) => void = () => {}): ProviderContext {
   return {
-    ec2: session.connection.settling.client(session.connection.ec2, { progress: onProgress, ...(session.signal ? { signal: session.signal } : {}) }),
+    ec2: taskClient(session.connection, { progress: onProgress, ...(session.signal ? { signal: session.signal } : {}) }),
     stack: session.bp.stack,
     region: session.connection.region,
     keyDir: session.keyDir,
@@ -317,6 +322,40 @@ function explain(action: PlannedAction | Step, error: unknown): { message: strin
   return code && code !== 'Error' ? { message, code } : { message };
 }
 
+/** What to do about a refusal the engine knows (src/aws/refusals.ts), in the blueprint's terms:
+ * the value to change (the instance's subnet's availabilityZone, its image) and the facts around
+ * it, the zones offering the type and a decoded authorization message asked of AWS when needed. */
+async function adviceFor(session: Session, ctx: ProviderContext, step: Step, error: unknown): Promise<Advice | undefined> {
+  const code = errorCode(error);
+  const entry = refusalFor(code);
+  if (!entry) return undefined;
+  const { bp } = session;
+  const instanceIndex = step.kind === 'instance' ? (bp.instances ?? []).findIndex((i) => i.name === step.name) : -1;
+  const instance = instanceIndex >= 0 ? bp.instances![instanceIndex] : undefined;
+  const subnetName = instance ? (instance.subnet ?? bp.networkInterfaces?.find((n) => n.name === instance.networkInterface)?.subnet) : undefined;
+  const subnetIndex = subnetName ? (bp.subnets ?? []).findIndex((s) => s.name === subnetName) : -1;
+  const subnet = subnetIndex >= 0 ? bp.subnets![subnetIndex] : undefined;
+  const raw = error instanceof Error ? error.message : String(error);
+  const facts: RefusalFacts = {
+    region: session.connection.region,
+    ...(instance ? { instanceType: instance.instanceType, image: instance.image } : {}),
+    ...(subnet ? { zone: subnet.availabilityZone, subnet: subnet.name } : {}),
+    ...((error as { operation?: string }).operation ? { action: `ec2:${(error as { operation: string }).operation}` } : {}),
+  };
+  if (entry.needsZones && instance) facts.zonesOffering = await zonesOffering(ctx, instance.instanceType).catch(() => undefined);
+  if (code === 'UnauthorizedOperation') {
+    const decoded = await decodeAuthorization(session.connection, raw).catch(() => undefined);
+    if (decoded) facts.decoded = decoded;
+  }
+  const path =
+    entry.place === 'availabilityZone' && subnetIndex >= 0
+      ? ['subnets', subnetIndex, 'availabilityZone']
+      : entry.place === 'image' && instanceIndex >= 0
+        ? ['instances', instanceIndex, 'image']
+        : undefined;
+  return { message: entry.advice(facts), ...(path ? { range: rangeInText(session.input.text, path) } : {}) };
+}
+
 async function runSteps(session: Session, result: PlanResult, facts: Facts, options: EngineOptions): Promise<RunResult> {
   const writer = new StateWriter(session.statePath, session.state);
   const { plan, steps } = result;
@@ -384,10 +423,17 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
         }
         if (last) session.emit({ type: 'done', name: step.name, kind: step.kind, action: step.action, ...(id ? { id } : {}) });
       } catch (error) {
-        const explained = explain(step, error);
+        const advice = await adviceFor(session, ctx, step, error).catch(() => undefined);
+        const explained = { ...explain(step, error), ...(advice ? { advice } : {}) };
         failures.push({ name: step.name, ...explained });
         await writer.update((s) => {
-          (s.failures ??= {})[step.name] = { kind: step.kind, action, message: explained.message, ...(explained.code ? { code: explained.code } : {}), at: now() };
+          (s.failures ??= {})[step.name] = {
+            kind: step.kind,
+            action,
+            message: advice ? `${explained.message} ${advice.message}` : explained.message,
+            ...(explained.code ? { code: explained.code } : {}),
+            at: now(),
+          };
           finish(s);
         });
         session.emit({ type: 'failed', name: step.name, kind: step.kind, action: step.action, ...explained });
@@ -532,10 +578,26 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
     // This run holds the lock, so actions marked as running were left by a run that died.
     const stale = !!session.state.operations;
     if (adoptKept(session, result.plan, facts) || stale || !existsSync(session.statePath)) await writer.update((s) => delete s.operations);
-    return await runSteps(session, result, facts, options);
+    const run = await runSteps(session, result, facts, options);
+    if (!run.ok) session.emit({ type: 'note', message: leftAfterFailure(session.state) });
+    return run;
   } finally {
     close(session);
   }
+}
+
+/** After a failed apply: what stays in AWS and costs money by the hour until it is deleted (an
+ * Elastic IP bills while allocated, used or not; an instance while it runs), and the two ways out. */
+function leftAfterFailure(state: StateFile): string {
+  const billed: string[] = [];
+  for (const [name, r] of Object.entries(state.resources)) {
+    if (r.kind === 'elasticIp')
+      billed.push(t('the Elastic IP "{0}" ({1}, {2}), about $0.005 an hour while it is allocated', name, String(r.attributes.publicIp ?? '?'), r.id));
+    else if (r.kind === 'instance' && !['stopped', 'terminated'].includes(String(r.attributes.state)))
+      billed.push(t('the instance "{0}" ({1}, {2}), by the hour while it runs', name, r.id, String(r.attributes.instanceType ?? '?')));
+  }
+  const ways = t('Two ways out: fix what is said above and apply again (what exists is kept and reused), or destroy to delete everything this blueprint made.');
+  return billed.length ? `${t('Left in AWS and billed until released or deleted: {0}.', billed.join('; '))} ${ways}` : ways;
 }
 
 async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult> {

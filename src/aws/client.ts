@@ -3,9 +3,10 @@
 // retry strategy, and a counter of every HTTP request actually sent.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
+import { t } from '@vscode/l10n';
 import type { AwsTarget } from '../core/engine-api';
 import type { CallCount } from '../core/events';
-import { Settling } from './settling';
+import { Settling, type SettlingClientOptions } from './settling';
 
 export interface Ec2Connection {
   ec2: EC2Client;
@@ -14,6 +15,8 @@ export interface Ec2Connection {
   region: string;
   /** The ids that may not be visible everywhere in AWS yet (see settling.ts). */
   settling: Settling;
+  /** Where it points, for the other AWS clients a run may need (STS). */
+  target: AwsTarget & { region: string };
 }
 
 /** How long one HTTP request may go without an answer. */
@@ -49,12 +52,53 @@ export function connectEc2(target: AwsTarget & { region: string }, quick = false
       try {
         return await next(args);
       } catch (error) {
-        throw createOutcomeUnknown(command, error) ?? error;
+        const thrown = createOutcomeUnknown(command, error) ?? error;
+        // Which call AWS refused, for the advice (refusals.ts).
+        if (thrown && typeof thrown === 'object' && !('operation' in thrown)) Object.assign(thrown, { operation: command });
+        throw thrown;
       }
     },
     { name: 'ec2BlueprintCallCounter', relation: 'after', toMiddleware: 'retryMiddleware', override: true },
   );
-  return { ec2, calls, region: target.region, settling: new Settling() };
+  return { ec2, calls, region: target.region, settling: new Settling(), target };
+}
+
+/** Errors the SDK retries by itself (HTTP 500) that are worth a word while it does. */
+const retriedWithProgress = new Set(['InsufficientInstanceCapacity']);
+
+/** The EC2 client as one task sees it: every call waits out AWS's settling (settling.ts), and a
+ * capacity refusal the SDK retries by itself is told in the progress, attempt by attempt. Waiters
+ * given this client go through it too. */
+export function taskClient(connection: Ec2Connection, options: SettlingClientOptions): EC2Client {
+  const settling = connection.settling.middleware(options);
+  const send = (command: { middlewareStack: { add(m: unknown, o: object): void; addRelativeTo(m: unknown, o: object): void } }, ...rest: unknown[]) => {
+    command.middlewareStack.add(settling, { step: 'initialize', name: 'ec2BlueprintSettling', override: true });
+    let attempt = 0;
+    command.middlewareStack.addRelativeTo(
+      (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
+        attempt++;
+        try {
+          return await next(args);
+        } catch (error) {
+          const code = (error as { name?: string }).name ?? '';
+          if (retriedWithProgress.has(code) && attempt < maxAttempts)
+            options.progress(t('AWS has no spare capacity for this right now ({0}); the SDK asks again (attempt {1} of {2}).', code, attempt + 1, maxAttempts));
+          throw error;
+        }
+      },
+      { name: 'ec2BlueprintRetryProgress', relation: 'after', toMiddleware: 'retryMiddleware', override: true },
+    );
+    return (connection.ec2.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+  };
+  return new Proxy(connection.ec2, { get: (target, prop) => (prop === 'send' ? send : prop === underlyingClient ? target : Reflect.get(target, prop)) });
+}
+
+const underlyingClient = Symbol('ec2Blueprint.underlyingClient');
+
+/** The one client behind every task's view of it (taskClient): what per-client caches key on, so
+ * an answer one task got (an image look-up) is found by the next. */
+export function clientKey(ec2: EC2Client): object {
+  return (ec2 as unknown as Record<symbol, object | undefined>)[underlyingClient] ?? ec2;
 }
 
 /** Creates that AWS would carry out twice if sent twice (no idempotency token). */

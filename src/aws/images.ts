@@ -5,6 +5,7 @@ import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { architectureOfInstanceType, chooseImage, type Architecture } from '../core/image-choice';
 import type { ProviderContext } from './provider';
+import { clientKey } from './client';
 
 export interface ImageAlias {
   owner: string;
@@ -63,8 +64,8 @@ const resolved = new WeakMap<object, Map<string, Promise<ResolvedImage>>>();
  * per client (apply starts the question early, beside the network, and the launch picks up the
  * answer). */
 export function resolveImage(ctx: ProviderContext, image: string, instanceType: string): Promise<ResolvedImage> {
-  let known = resolved.get(ctx.ec2);
-  if (!known) resolved.set(ctx.ec2, (known = new Map()));
+  let known = resolved.get(clientKey(ctx.ec2));
+  if (!known) resolved.set(clientKey(ctx.ec2), (known = new Map()));
   const architecture = architectureOfInstanceType(instanceType);
   const key = imageAliases[image] ? `${image}|${architecture}` : image;
   let answer = known.get(key);

@@ -5,7 +5,6 @@
 // such an answer out with growing, bounded pauses (AWS recommends exponential backoff; Terraform's
 // AWS provider waits up to two minutes), saying so in the progress. A call naming no fresh id, or
 // one that succeeds, costs nothing more: no extra request, no extra time.
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { t } from '@vscode/l10n';
 import { isNotFound, errorCode, sleep } from './provider';
@@ -112,12 +111,11 @@ export class Settling {
     return [...new Set(strings(input).filter((s) => this.fresh.has(s)))];
   }
 
-  /** The EC2 client as seen by one task: every call it sends waits out a NotFound answer for a
-   * fresh id it names; creates and deletes keep the list of fresh ids up to date. Waiters given
-   * this client go through it too. */
-  client(ec2: EC2Client, options: SettlingClientOptions): EC2Client {
-    const middleware =
-      (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+  /** The middleware every call of a task goes through (client.ts, taskClient): it waits out a
+   * NotFound answer for a fresh id the call names; creates and deletes keep the list of fresh ids
+   * up to date. */
+  middleware(options: SettlingClientOptions) {
+    return (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
       async (args: InitializeHandlerArguments<object>) => {
         const command = String(context.commandName ?? '').replace(/Command$/, '');
         const input = args.input as Input;
@@ -147,11 +145,6 @@ export class Settling {
           }
         }
       };
-    const send = (command: { middlewareStack: { add(m: unknown, o: object): void } }, ...rest: unknown[]) => {
-      command.middlewareStack.add(middleware, { step: 'initialize', name: 'ec2BlueprintSettling', override: true });
-      return (ec2.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
-    };
-    return new Proxy(ec2, { get: (target, prop) => (prop === 'send' ? send : Reflect.get(target, prop)) });
   }
 
   /** Whether the state records `createdAt` recently enough that AWS may not show it yet. */

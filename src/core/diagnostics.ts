@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 export type Severity = 'error' | 'warning';
 
@@ -100,6 +100,13 @@ export class SourceMap {
     }
     return { node, keyNode, rest: 0 };
   }
+}
+
+/** The range of the value at `path` in a blueprint's text (or of its nearest existing ancestor). */
+export function rangeInText(text: string, path: Path): Range {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return new SourceMap(doc, lines, text.length).range(path);
 }
 
 interface Found {

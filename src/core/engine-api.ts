@@ -1,7 +1,7 @@
 // The engine's public face, as types only: the CLI and the VS Code surface code against this and
 // load the implementation (dist/engine.js, with the AWS SDK inside) on first use.
 import type { CostReport } from './cost';
-import type { CallCount, EventSink, Logger } from './events';
+import type { Advice, CallCount, EventSink, Logger } from './events';
 import type { Plan } from './plan';
 import type { StateFile } from './state';
 
@@ -39,7 +39,7 @@ export interface RunResult {
   plan: Plan;
   state: StateFile;
   calls: CallCount;
-  failures: { name: string; message: string; code?: string }[];
+  failures: { name: string; message: string; code?: string; advice?: Advice }[];
 }
 
 export interface DestroyOptions extends EngineOptions {

@@ -9,8 +9,15 @@ export type EngineEvent =
   | { type: 'started'; name: string; kind: Kind; action: ActionKind }
   | { type: 'progress'; name: string; kind: Kind; message: string }
   | { type: 'done'; name: string; kind: Kind; action: ActionKind; id?: string }
-  | { type: 'failed'; name: string; kind: Kind; action: ActionKind; message: string; code?: string }
+  | { type: 'failed'; name: string; kind: Kind; action: ActionKind; message: string; code?: string; advice?: Advice }
   | { type: 'finished'; ok: boolean; calls: CallCount };
+
+/** What to do about a refusal AWS gave (src/aws/refusals.ts), and the blueprint value to change
+ * when there is one: 1-based line and column, end exclusive, as diagnostics have them. */
+export interface Advice {
+  message: string;
+  range?: { line: number; column: number; endLine: number; endColumn: number };
+}
 
 export interface CallCount {
   mutating: number;

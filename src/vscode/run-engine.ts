@@ -8,6 +8,23 @@ import { isCredentialsProblem } from './credentials';
 import { showCredentialsGuidance } from './errors';
 import type { CommandContext, OpenBlueprint } from './commands/command';
 import { kindLabel } from './labels';
+import { diagnosticSource, toRange } from './diagnostics';
+
+let refusalDiagnostics: vscode.DiagnosticCollection | undefined;
+
+/** AWS's refusals whose advice names a line of the blueprint (the subnet's availabilityZone for
+ * an instance type the zone does not offer) become diagnostics there, until the next run. */
+function showRefusals(bp: OpenBlueprint, result: RunResult | undefined): void {
+  refusalDiagnostics ??= vscode.languages.createDiagnosticCollection('ec2Blueprint.aws');
+  const list = (result?.failures ?? []).flatMap((f) => {
+    if (!f.advice?.range) return [];
+    const d = new vscode.Diagnostic(toRange(f.advice.range), f.advice.message, vscode.DiagnosticSeverity.Error);
+    if (f.code) d.code = f.code;
+    d.source = diagnosticSource;
+    return [d];
+  });
+  refusalDiagnostics.set(bp.uri, list);
+}
 
 export function describeEvent(event: EngineEvent): string | undefined {
   switch (event.type) {
@@ -22,7 +39,7 @@ export function describeEvent(event: EngineEvent): string | undefined {
     case 'done':
       return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), kindLabel(event.kind), event.name, event.id ? ` (${event.id})` : '');
     case 'failed':
-      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindLabel(event.kind), event.name, event.message);
+      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindLabel(event.kind), event.name, event.message) + (event.advice ? ` ${event.advice.message}` : '');
     case 'finished':
       return vscode.l10n.t('Finished {0} ({1} changing and {2} reading AWS requests).', event.ok ? vscode.l10n.t('successfully') : vscode.l10n.t('with failures'), event.calls.mutating, event.calls.read);
   }
@@ -99,6 +116,7 @@ export async function runWithProgress(
       }
     },
   );
+  showRefusals(bp, result);
   const failures = result.failures.filter((f) => f.name);
   if (cancelled) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. What was already created stays; run the command again to continue.'));
@@ -108,7 +126,8 @@ export async function runWithProgress(
     const first = failures[0] ?? result.failures[0]!;
     const more = failures.length > 1 ? vscode.l10n.t(' (and {0} more)', failures.length - 1) : '';
     const showLog = vscode.l10n.t('Show Log');
-    const message = first.name ? vscode.l10n.t('"{0}" failed: {1}{2}', first.name, first.message, more) : first.message;
+    const told = first.advice ? `${first.message} ${first.advice.message}` : first.message;
+    const message = first.name ? vscode.l10n.t('"{0}" failed: {1}{2}', first.name, told, more) : told;
     void vscode.window.showErrorMessage(message, showLog).then((c) => (c === showLog ? ctx.log.show(true) : undefined));
   }
   return result;

@@ -34,7 +34,7 @@ export const apply: CliCommand = {
     const waitSeconds = waitHttpSeconds(values);
     const { text, blueprint } = loadValidBlueprint(file!, io, { json });
     const only = typeof values.only === 'string' ? values.only : undefined;
-    const printer = progressPrinter(io);
+    const printer = progressPrinter(io, file);
     const result = await loadEngine().apply({ path: file!, text }, {
       ...engineOptionsFrom(values, io),
       ...(only ? { only } : {}),

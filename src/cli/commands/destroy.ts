@@ -30,7 +30,7 @@ export const destroy: CliCommand = {
       for (const a of plan.actions) io.stderr(planLine(a));
       return io.confirm(t('Delete these {0} resources of stack "{1}"? This cannot be undone.', plan.actions.length, blueprint!.stack));
     };
-    const options: DestroyOptions = { ...engineOptionsFrom(values, io), confirm, onEvent: progressPrinter(io) };
+    const options: DestroyOptions = { ...engineOptionsFrom(values, io), confirm, onEvent: progressPrinter(io, file) };
     let result;
     try {
       result = await loadEngine().destroy({ path: file!, text }, options);

@@ -3,7 +3,7 @@ import type { CliCommand, CliIo } from '../command';
 import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { loadEngine } from '../../engine-loader';
-import type { EngineEvent } from '../../core/events';
+import type { Advice, EngineEvent } from '../../core/events';
 import type { Plan, PlannedAction } from '../../core/plan';
 import { costNotes } from '../../core/cost';
 
@@ -23,8 +23,14 @@ export function planJson(plan: Plan) {
   return { actions: plan.actions.map((a) => ({ action: a.action, kind: a.kind, name: a.name, reason: a.reason })), summary: plan.summary };
 }
 
-/** Human progress lines on stderr, one per engine event. */
-export function progressPrinter(io: CliIo): (event: EngineEvent) => void {
+/** `FILE:LINE:COL: advice` when the advice is about a line of the blueprint. */
+export function adviceLine(file: string | undefined, advice: Advice): string {
+  return advice.range && file ? `${file}:${advice.range.line}:${advice.range.column}: ${advice.message}` : advice.message;
+}
+
+/** Human progress lines on stderr, one per engine event; `file` is the blueprint, for advice that
+ * names one of its lines. */
+export function progressPrinter(io: CliIo, file?: string): (event: EngineEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'note':
@@ -41,6 +47,7 @@ export function progressPrinter(io: CliIo): (event: EngineEvent) => void {
         break;
       case 'failed':
         io.stderr(`✗ ${event.message}${event.code ? ` [${event.code}]` : ''}`);
+        if (event.advice) io.stderr(`  ${adviceLine(file, event.advice)}`);
         break;
       default:
         break;
