@@ -188,6 +188,12 @@ test('changes made outside the tool show in the plan with their reason, and appl
   const ws = workspace('drift');
   t.after(() => ws.dispose());
   assert.equal((await ws.cli(['apply'])).code, 0);
+  // As if applied an hour ago: a resource only seconds old that AWS does not show is taken as not
+  // visible yet (AWS's eventual consistency), never as deleted, and would stop the plan instead.
+  const aged = readState(ws);
+  const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  for (const r of Object.values(aged.resources)) r.createdAt = anHourAgo;
+  writeFileSync(ws.statePath, JSON.stringify(aged, null, 2));
   const state = readState(ws);
   const groupId = state.resources['seg-g_wp_Atsushi']!.id;
   await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));

@@ -3,25 +3,15 @@
 // and the zones that offer the type for `Unsupported`, the Service Quotas quota for
 // `AddressLimitExceeded` — says what is left in AWS and billed, and a capacity refusal that the SDK
 // retries by itself is told attempt by attempt.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DescribeInstanceTypeOfferingsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { resetEmulator, TEST_CREDENTIALS, testEndpoint } from '../harness/moto';
-import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
-import { cliEnv, describeRun, emulatorClient, inventory, judgeDestroyed, recordSummary, requireBuiltCli, runCli, workspace } from './support';
+import type { FaultProxy } from '../harness/fault-proxy';
+import { cliEnv, describeRun, emulatorClient, inventory, judgeDestroyed, faultProxyForFile, runCli, workspace } from './support';
 
-let proxy: FaultProxy;
-const row = { test: 'refusals (Unsupported, capacity, quota)', runs: 0, kills: 0, throttled: 0, serverErrors: 0, lostResponses: 0, duplicates: 0, orphans: 0, lost: 0 };
-
-before(async () => {
-  requireBuiltCli();
-  proxy = await startFaultProxy(testEndpoint());
-});
-after(async () => {
-  await proxy?.stop();
-  recordSummary(row);
-});
+const { row, proxy } = faultProxyForFile('refusals (Unsupported, capacity, quota)');
 
 async function applyRefused(refuse: Parameters<FaultProxy['reset']>[0], env: NodeJS.ProcessEnv = {}) {
   await resetEmulator();

@@ -3,24 +3,13 @@
 // NotFound code, and lists by tag or filter leave the new resource out. The fault proxy plays a 3 s
 // window on every id; the engine must wait such answers out, never take a fresh resource for gone
 // (no duplicate), and never report a deletion that did not happen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resetEmulator, testEndpoint } from '../harness/moto';
-import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
-import { cliEnv, describeRun, emulatorClient, inventory, judgeApplied, judgeDestroyed, recordSummary, requireBuiltCli, runCli, workspace, type CliRun } from './support';
+import { cliEnv, describeRun, emulatorClient, inventory, judgeApplied, judgeDestroyed, faultProxyForFile, runCli, workspace, type CliRun } from './support';
 
 const settleMs = 3000;
-let proxy: FaultProxy;
-const row = { test: 'settling (3 s window on every id)', runs: 0, kills: 0, throttled: 0, serverErrors: 0, lostResponses: 0, duplicates: 0, orphans: 0, lost: 0 };
-
-before(async () => {
-  requireBuiltCli();
-  proxy = await startFaultProxy(testEndpoint());
-});
-after(async () => {
-  await proxy?.stop();
-  recordSummary(row);
-});
+const { row, proxy } = faultProxyForFile('settling (3 s window on every id)');
 
 async function cli(ws: ReturnType<typeof workspace>, ...args: string[]): Promise<CliRun> {
   const run = await runCli([...args, '--endpoint', proxy.endpoint, '--key-dir', ws.keyDir], cliEnv(proxy.endpoint), 240_000);

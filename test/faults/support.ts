@@ -17,7 +17,9 @@ import {
   EC2Client,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { TEST_CREDENTIALS, TEST_REGION } from '../harness/moto';
+import { before, after } from 'node:test';
+import { TEST_CREDENTIALS, TEST_REGION, testEndpoint } from '../harness/moto';
+import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 
 export const root = resolve(dirname(__filename), '..', '..');
 export const cliPath = join(root, 'dist', 'cli.js');
@@ -299,4 +301,28 @@ export function recordSummary(row: SummaryRow): void {
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** What every fault test file starts with: the built CLI checked, one fault proxy in front of the
+ * emulator for the file's tests (usable once the file's tests run), and its row of the summary
+ * table printed at the end. */
+export function faultProxyForFile(test: string): { row: SummaryRow; proxy: FaultProxy } {
+  const row: SummaryRow = { test, runs: 0, kills: 0, throttled: 0, serverErrors: 0, lostResponses: 0, duplicates: 0, orphans: 0, lost: 0 };
+  let started: FaultProxy | undefined;
+  before(async () => {
+    requireBuiltCli();
+    started = await startFaultProxy(testEndpoint());
+  });
+  after(async () => {
+    await started?.stop();
+    recordSummary(row);
+  });
+  const proxy = new Proxy({} as FaultProxy, {
+    get: (_target, prop) => {
+      if (!started) throw new Error('the fault proxy is not started yet');
+      const value: unknown = Reflect.get(started, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(started) : value;
+    },
+  });
+  return { row, proxy };
 }
