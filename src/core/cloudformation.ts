@@ -142,6 +142,7 @@ const kindPrefixes: Record<string, string> = {
   networkAcl: 'NetworkAcl',
   networkInterface: 'NetworkInterface',
   elasticIp: 'ElasticIp',
+  natGateway: 'NatGateway',
   keyPair: 'KeyPair',
   instance: 'Instance',
 };
@@ -210,6 +211,25 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     resources[attachmentId] = { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: ref(vpcId), InternetGatewayId: ref(igwId) } };
   }
 
+  // NAT gateways, each on the Elastic IP it names or on an address of its own; a public NAT
+  // gateway needs the internet gateway attached first.
+  const natNames = new Set((bp.natGateways ?? []).map((n) => n.name));
+  for (const nat of bp.natGateways ?? []) {
+    const natId = ids.of(nat.name);
+    let allocation: CfnValue;
+    if (nat.elasticIp) allocation = getAtt(ids.of(nat.elasticIp), 'AllocationId');
+    else {
+      const addressId = ids.claim(`${natId}Address`);
+      resources[addressId] = { Type: 'AWS::EC2::EIP', ...(attachmentId ? { DependsOn: attachmentId } : {}), Properties: { Domain: 'vpc', Tags: tags(nat.name, nat.tags) } };
+      allocation = getAtt(addressId, 'AllocationId');
+    }
+    resources[natId] = {
+      Type: 'AWS::EC2::NatGateway',
+      ...(attachmentId ? { DependsOn: attachmentId } : {}),
+      Properties: { ConnectivityType: 'public', SubnetId: ref(ids.of(nat.subnet)), AllocationId: allocation, Tags: tags(nat.name, nat.tags) },
+    };
+  }
+
   // Route tables, their routes and subnet associations
   for (const rt of bp.routeTables ?? []) {
     const rtId = ids.of(rt.name);
@@ -219,7 +239,10 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
       resources[routeId] = {
         Type: 'AWS::EC2::Route',
         ...(attachmentId && route.target === bp.internetGateway?.name ? { DependsOn: attachmentId } : {}),
-        Properties: { RouteTableId: ref(rtId), DestinationCidrBlock: route.destination, GatewayId: ref(ids.of(route.target)) },
+        // A route to a NAT gateway names it by NatGatewayId; the Ref makes the route wait for it.
+        Properties: natNames.has(route.target)
+          ? { RouteTableId: ref(rtId), DestinationCidrBlock: route.destination, NatGatewayId: ref(ids.of(route.target)) }
+          : { RouteTableId: ref(rtId), DestinationCidrBlock: route.destination, GatewayId: ref(ids.of(route.target)) },
       };
     });
     for (const subnet of rt.subnets ?? []) {

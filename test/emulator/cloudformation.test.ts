@@ -17,6 +17,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeNatGatewaysCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -182,4 +183,38 @@ test('the emulator deploys the template into the tutorial stack, found again wit
   assert.equal(addresses.length, 1);
   const ssh = Object.entries(outputs).find(([k]) => k.endsWith('SshCommand'))?.[1];
   assert.equal(ssh, `ssh -i ~/.ssh/key-wp-RHEL.pem ec2-user@${publicIp}`);
+});
+
+test('the private-subnet example: a NAT gateway on its own EIP, the private route waiting for it; cfn-lint passes and the emulator deploys it', async () => {
+  const text = exportTemplate(['--output-format', 'json'], join(root, 'examples', 'private-subnet.blueprint.yaml'));
+  const template = JSON.parse(text) as { Resources: Record<string, { Type: string; DependsOn?: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
+  const [natId, nat] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::NatGateway')!;
+  const allocation = nat.Properties.AllocationId as { 'Fn::GetAtt': [string, string] };
+  assert.equal(template.Resources[allocation['Fn::GetAtt'][0]]?.Type, 'AWS::EC2::EIP');
+  assert.ok(nat.DependsOn, 'a public NAT gateway waits for the internet gateway attachment');
+  const privateRoute = Object.values(template.Resources).find((r) => r.Type === 'AWS::EC2::Route' && JSON.stringify(r.Properties.NatGatewayId) === JSON.stringify({ Ref: natId }));
+  assert.ok(privateRoute, 'the private default route names the NAT gateway (and so waits for it)');
+  const findings = lint(text, 'private-subnet.template.json');
+  assert.deepEqual(findings.filter((f) => f.Level === 'Error').map((f) => `${f.Rule.Id} line ${f.Location.Start.LineNumber}: ${f.Message}`), []);
+
+  const config = testClientConfig();
+  const ec2 = new EC2Client(config);
+  const cfn = new CloudFormationClient({ ...config, endpoint: testEndpoint() });
+  for (const k of Object.keys(template.Outputs ?? {})) if (JSON.stringify(template.Outputs[k]).includes('KeyPairId')) delete template.Outputs[k];
+  // The emulator wants a size on every root volume; AWS takes the image's (the bastion sets none).
+  for (const r of Object.values(template.Resources))
+    for (const m of (r.Properties.BlockDeviceMappings ?? []) as { Ebs?: Record<string, unknown> }[]) if (m.Ebs && m.Ebs.VolumeSize === undefined) m.Ebs.VolumeSize = 10;
+  await cfn.send(new CreateStackCommand({ StackName: 'private-atsushi', TemplateBody: JSON.stringify(template) }));
+  let status = '';
+  for (let i = 0; i < 50; i++) {
+    status = (await cfn.send(new DescribeStacksCommand({ StackName: 'private-atsushi' }))).Stacks![0]!.StackStatus ?? '';
+    if (!status.endsWith('IN_PROGRESS')) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(status, 'CREATE_COMPLETE');
+  const vpcId = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: ['vpc-private-Atsushi'] }] }))).Vpcs![0]!.VpcId!;
+  const nats = ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }))).NatGateways ?? []).filter((n) => n.State !== 'deleted');
+  assert.equal(nats.length, 1);
+  const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).RouteTables ?? [];
+  assert.ok(tables.some((t) => (t.Routes ?? []).some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.NatGatewayId === nats[0]!.NatGatewayId)), 'a route table sends 0.0.0.0/0 to the NAT gateway');
 });
