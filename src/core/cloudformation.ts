@@ -8,7 +8,7 @@ import type { Blueprint, Instance, NetworkAcl, SecurityGroup } from './schema';
 import { findCycle, components } from './model';
 import { parsePortRange } from './ports';
 import type { StateFile } from './state';
-import { sshPortUserData } from './user-data';
+import { instanceUserData } from './user-data';
 import { defaultSshUser } from './ssh-target';
 
 /** A CloudFormation value: plain data or an intrinsic function ({ Ref }, { 'Fn::GetAtt' }, …). */
@@ -55,6 +55,8 @@ export interface CloudFormationOptions {
   publicKeys?: Record<string, string>;
   /** Where the template came from, for its description. */
   source?: string;
+  /** Per instance name: its own user data (a userDataFile's text, read by the caller). */
+  userData?: Record<string, string>;
 }
 
 /**
@@ -452,7 +454,7 @@ export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions =
     props.MetadataOptions = { HttpEndpoint: 'enabled', HttpTokens: inst.metadataTokens ?? 'required' };
     if (inst.keyPair) props.KeyName = ref(ids.of(inst.keyPair));
     // The same first-boot script the engine sends when sshd moves off port 22.
-    const userData = sshPortUserData(inst.sshPort ?? 22, inst.image);
+    const userData = instanceUserData(inst, options.userData?.[inst.name] ?? inst.userData);
     if (userData) props.UserData = { 'Fn::Base64': userData };
     props.Tags = tags(inst.name, inst.tags);
     const assoc = inst.networkInterface ? associationOfEni.get(inst.networkInterface) : undefined;

@@ -203,3 +203,28 @@ describe('what is sent', () => {
     assert.equal(hostile.split(`--${other}`).length, 4);
   });
 });
+
+describe('the user data elsewhere', () => {
+  test('the CloudFormation export launches the instance with the same user data the engine sends', async () => {
+    const { toCloudFormation } = await import('../../src/core/cloudformation');
+    const text = inline('#cloud-config\npackages: [httpd]\n', '    sshPort: 2222\n');
+    const bp = validateBlueprint(text).blueprint!;
+    const template = toCloudFormation(bp, { images: { 'ec2-wp-RHEL8': { imageId: 'ami-0123456789abcdef0' } } });
+    const instance = Object.values(template.Resources).find((r) => r.Type === 'AWS::EC2::Instance')!;
+    assert.deepEqual((instance.Properties as { UserData: unknown }).UserData, { 'Fn::Base64': instanceUserData(bp.instances![0]!, '#cloud-config\npackages: [httpd]\n') });
+  });
+
+  test('reach --port 80 follows HTTP through the security group rule the tutorial opened, and names the rule when it is gone', async () => {
+    const { runCli } = await import('./run-cli');
+    const dir = folder();
+    const file = join(dir, 'wp.blueprint.yaml');
+    writeFileSync(file, inline('#!/bin/bash\necho hi\n'));
+    const open = await runCli(['reach', file, '--port', '80', '--json']);
+    assert.equal(open.code, 0, open.stderr);
+    assert.ok(JSON.parse(open.stdout).hops.some((h: { detail: string }) => h.detail === 'inbound rule tcp 80 from 0.0.0.0/0 (HTTP)'));
+    writeFileSync(file, inline('#!/bin/bash\necho hi\n').replace('      - { protocol: tcp, port: 80,  source: 0.0.0.0/0, description: HTTP }\n', ''));
+    const closed = await runCli(['reach', file, '--port', '80', '--json']);
+    assert.equal(closed.code, 4, closed.stderr);
+    assert.match(JSON.parse(closed.stdout).reason, /80/);
+  });
+});

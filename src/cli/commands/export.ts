@@ -40,11 +40,12 @@ export const exportCommand: CliCommand = {
       return 2;
     }
     // loadValidBlueprint throws on errors, so there is a blueprint past this line.
-    const blueprint = loadValidBlueprint(file!, io, { json: Boolean(values.json) }).blueprint!;
+    const loaded = loadValidBlueprint(file!, io, { json: Boolean(values.json) });
+    const blueprint = loaded.blueprint!;
     const statePath = typeof values.state === 'string' ? values.state : statePathFor(file!);
     const state = readState(statePath);
     const publicKeys = readPublicKeys(blueprint.keyPairs ?? [], dirname(resolve(io.cwd, file!)), io);
-    const options: CloudFormationOptions = { ...optionsFromState(blueprint, state), publicKeys, source: basename(file!) };
+    const options: CloudFormationOptions = { ...optionsFromState(blueprint, state), publicKeys, source: basename(file!), ...(loaded.userData ? { userData: loaded.userData } : {}) };
     const unresolved = (blueprint.instances ?? []).filter((inst) => needsResolvedImage(inst.image) && !options.images?.[inst.name]?.imageId);
     let offlineWhy = values.offline ? t('--offline') : '';
     if (unresolved.length && !values.offline) {
