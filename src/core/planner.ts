@@ -318,6 +318,10 @@ export function planApply(bp: Blueprint, state: StateFile | undefined, facts: Fa
     const pulled = selected.filter((a) => a.name !== options.only && a.action !== 'keep').map((a) => a.name);
     if (pulled.length) notes.push(t('"{0}" needs {1}, which do not exist yet or differ from the blueprint; they are applied first.', options.only, pulled.join(', ')));
   }
+  // A NAT gateway costs while it exists, busy or not: said whenever one is created.
+  for (const a of selected)
+    if (a.kind === 'natGateway' && (a.action === 'create' || a.action === 'replace'))
+      notes.push(t('NAT gateway "{0}" is billed by the hour even when idle (plus each GB it carries): destroy the stack when you are done with it.', a.name));
   const plan: Plan = { actions: selected, summary: summarize(selected), notes };
   return { plan, steps: stepsOf(plan.actions, list) };
 }

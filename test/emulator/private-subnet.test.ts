@@ -34,6 +34,7 @@ test('apply creates the NAT gateway in the public subnet, on its own address, an
   const summary = run.json();
   assert.deepEqual(summary.failures, []);
   assert.ok(summary.actions.some((a) => a.kind === 'natGateway' && a.action === 'create'));
+  assert.match(run.stderr, /NAT gateway "nat-1a-Atsushi" is billed by the hour even when idle/, 'the plan says what an idle NAT gateway costs');
 
   const nats = await liveNatGateways();
   assert.equal(nats.length, 1);
