@@ -63,8 +63,9 @@ async function userDataOf(ctx: ProviderContext, id: string): Promise<{ userDataH
     const encoded = out.UserData?.Value;
     return { userDataHash: encoded ? userDataHash(Buffer.from(encoded, 'base64').toString('utf8')) : undefined };
   } catch (error) {
-    if (/NotFound/.test(errorCode(error) ?? '')) return { userDataHash: undefined };
-    if (/UnauthorizedOperation|AccessDenied/.test(errorCode(error) ?? '')) return {};
+    // Not allowed to ask, or not visible yet (a fresh instance, AWS's eventual consistency):
+    // unknown, so it is not compared, rather than "no user data", which would plan a replace.
+    if (/NotFound|UnauthorizedOperation|AccessDenied/.test(errorCode(error) ?? '')) return {};
     throw error;
   }
 }
