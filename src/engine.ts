@@ -19,7 +19,7 @@ import type { Plan, PlannedAction } from './core/plan';
 import { driftOf, planApply, planDestroy, type Facts, type ObservedResource, type PlanResult, type Step } from './core/planner';
 import { desiredOf, type Attributes, type Tags } from './core/resource-model';
 import type { Blueprint } from './core/schema';
-import { emptyState, statePathFor, type StateFile } from './core/state';
+import { emptyState, statePathFor, type ResourceState, type StateFile } from './core/state';
 import { acquireStateLock, readStateFile, StateWriter, type StateLock } from './core/state-file';
 import { execute, defaultParallelism, remainingChain } from './core/executor';
 import { validateBlueprint } from './core/validate';
@@ -111,7 +111,7 @@ function open(input: BlueprintInput, options: EngineOptions, command: string | u
     const connection = connectEc2({ region, ...(options.profile ? { profile: options.profile } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
     // What the state records as created a few minutes ago may not be visible everywhere in AWS yet.
     for (const r of Object.values(state.resources))
-      connection.settling.remember([r.id, ...(r.kind === 'keyPair' && typeof r.attributes.keyName === 'string' ? [r.attributes.keyName] : [])], r.createdAt);
+      connection.settling.remember([r.id, ...(r.kind === 'keyPair' && typeof r.attributes.keyName === 'string' ? [r.attributes.keyName] : [])], r);
     return {
       input,
       bp,
@@ -173,6 +173,12 @@ function withLocalAttributes(session: Session, resource: ObservedResource, compo
   return resource;
 }
 
+/** Stamps `visibleAt` on the state's resources AWS has been seen to show. */
+function markVisible(state: StateFile, visible: (name: string, r: ResourceState) => boolean): void {
+  const stamp = new Date().toISOString();
+  for (const [name, r] of Object.entries(state.resources)) if (!r.visibleAt && visible(name, r)) r.visibleAt = stamp;
+}
+
 /** Everything tagged with the stack, matched to the blueprint's components by name; what the
  * state knows but the tags do not find is read by id. */
 async function observe(session: Session): Promise<Facts> {
@@ -203,7 +209,7 @@ async function observe(session: Session): Promise<Facts> {
     Object.entries(session.state.resources).map(async ([name, r]) => {
       if (observed[name] || listed.some((l) => l.id === r.id)) return;
       const found = await providerFor(r.kind).read(ctx, r.id);
-      if (!found && session.connection.settling.isYoung(r.createdAt))
+      if (!found && session.connection.settling.isYoung(r))
         // Never taken for gone, which would create a second one.
         throw new BlueprintError(
           'aws',
@@ -235,6 +241,8 @@ async function observe(session: Session): Promise<Facts> {
       if (newest) newestImages[i.name] = { imageId: newest.imageId, ...(newest.imageName ? { imageName: newest.imageName } : {}) };
     }),
   );
+  // What AWS showed has settled: a NotFound for it later means it is gone (ResourceState.visibleAt).
+  markVisible(session.state, (name, r) => observed[name]?.id === r.id);
   return { observed, strays, missingKeyFiles, keyPairsInUse, newestImages };
 }
 
@@ -456,6 +464,8 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
     priority: (id) => chain.get(id) ?? 0,
     ...(session.signal ? { signal: session.signal } : {}),
   });
+  if (Object.values(session.state.resources).some((r) => !r.visibleAt && session.connection.settling.seen(r.id)))
+    await writer.update((s) => markVisible(s, (_, r) => session.connection.settling.seen(r.id)));
   await writer.flush();
   if (outcome.cancelled && !failures.length) failures.push({ name: '', message: t('Interrupted: nothing new was started, and the state file records what was done.') });
   const ok = outcome.failed.length === 0 && !outcome.cancelled;

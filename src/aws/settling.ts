@@ -7,6 +7,7 @@
 // one that succeeds, costs nothing more: no extra request, no extra time.
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 import { t } from '@vscode/l10n';
+import type { ResourceState } from '../core/state';
 import { isNotFound, errorCode, sleep } from './provider';
 
 /** The longest a single call waits for a fresh id to become visible. */
@@ -81,6 +82,8 @@ export class Settling {
   private readonly fresh = new Map<string, number>();
   /** Ids created by the same call (a key pair's name and id) are forgotten together. */
   private readonly together = new Map<string, string[]>();
+  /** Fresh ids that a call has since named and succeeded with: AWS shows them now. */
+  private readonly visible = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -92,10 +95,14 @@ export class Settling {
     }
   }
 
-  /** An id the state file records, with when it was created: remembered only while young. */
-  remember(list: string[], createdAt: string | undefined): void {
-    const at = createdAt ? Date.parse(createdAt) : NaN;
-    if (Number.isFinite(at) && this.now() - at < youngForMs) this.created(list, at);
+  /** An id the state file records: remembered only while young and never yet seen in AWS. */
+  remember(list: string[], record: Pick<ResourceState, 'createdAt' | 'visibleAt'>): void {
+    if (this.isYoung(record)) this.created(list, Date.parse(record.createdAt));
+  }
+
+  /** Whether a call has named `id` and succeeded since it was created (so AWS shows it). */
+  seen(id: string): boolean {
+    return this.visible.has(id);
   }
 
   forget(list: string[]): void {
@@ -124,6 +131,12 @@ export class Settling {
         for (;;) {
           try {
             const result = await next(args);
+            const named = this.namedIn(input);
+            if (named.length) {
+              // AWS answered for them: they have settled, and a NotFound from now on is the truth.
+              for (const id of named) this.visible.add(id);
+              this.forget(named);
+            }
             const made = ids(createdBy[command]?.(result.output as unknown as Output) ?? []);
             if (made.length) this.created(made);
             const gone = ids(deletedBy[command]?.(input) ?? []);
@@ -147,9 +160,11 @@ export class Settling {
       };
   }
 
-  /** Whether the state records `createdAt` recently enough that AWS may not show it yet. */
-  isYoung(createdAt: string | undefined): boolean {
-    const at = createdAt ? Date.parse(createdAt) : NaN;
+  /** Whether the state records a resource created recently enough, and never seen in AWS since,
+   * that AWS may not show it yet. */
+  isYoung(record: Pick<ResourceState, 'createdAt' | 'visibleAt'>): boolean {
+    if (record.visibleAt) return false;
+    const at = Date.parse(record.createdAt);
     return Number.isFinite(at) && this.now() - at < youngForMs;
   }
 }

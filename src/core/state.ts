@@ -13,6 +13,9 @@ export interface ResourceState {
   attributes: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+  /** When AWS was first seen to show it (listed, read, or named by a call that succeeded): from
+   * then on a NotFound for it is the truth, not AWS still settling after the create. */
+  visibleAt?: string;
   /** Set by a refresh that found AWS differing from the last applied values. */
   drift?: string[];
 }
