@@ -39,6 +39,7 @@ export interface EngineExports {
   snapshotVpcAt?: typeof import('./aws/snapshot').snapshotVpcAt;
   listVpcsAt?: typeof import('./aws/snapshot').listVpcsAt;
   resolveImagesFor?: typeof import('./engine').resolveImagesFor;
+  policyFor?: typeof import('./aws/permissions').policyFor;
 }
 
 /** The engine bundle's other named exports, loaded the same way as the engine. */

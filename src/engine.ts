@@ -9,6 +9,8 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
+import { preflightChecks } from './aws/preflight';
+import type { PreflightResult } from './core/preflight';
 import type { AwsTarget, BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResult } from './core/engine-api';
 import { BlueprintError } from './core/errors';
 import type { Advice, EngineEvent, Logger } from './core/events';
@@ -37,7 +39,7 @@ import { zonesOffering } from './aws/offerings';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
 
-export type ApplyOptions = EngineOptions & { only?: string };
+export type ApplyOptions = EngineOptions & { only?: string; preflight?: boolean };
 
 interface Session {
   input: BlueprintInput;
@@ -584,6 +586,18 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
     session.emit({ type: 'plan', plan: result.plan });
     for (const note of result.plan.notes) session.emit({ type: 'note', message: note });
     if (priced) for (const note of costNotes(priced)) session.emit({ type: 'note', message: note });
+    // Before the first change: would AWS allow it all? A refusal now leaves nothing half-built.
+    if (options.preflight !== false && result.plan.actions.some((a) => a.action !== 'keep')) {
+      const checks = await preflightChecks(providerContext(session), session.bp, result.plan, false);
+      const ok = checks.every((c) => c.ok);
+      session.emit({ type: 'preflight', ok, checks });
+      if (!ok) {
+        const calls = { ...session.connection.calls };
+        session.emit({ type: 'finished', ok: false, calls });
+        const failures = checks.filter((c) => !c.ok).map((c) => ({ name: c.name ?? '', message: c.message, code: 'PreflightFailed' }));
+        return { ok: false, plan: result.plan, state: session.state, calls, failures, preflight: { ok, checks } };
+      }
+    }
     const writer = new StateWriter(session.statePath, session.state);
     // This run holds the lock, so actions marked as running were left by a run that died.
     const stale = !!session.state.operations;
@@ -608,6 +622,18 @@ function leftAfterFailure(state: StateFile): string {
   }
   const ways = t('Two ways out: fix what is said above and apply again (what exists is kept and reused), or destroy to delete everything this blueprint made.');
   return billed.length ? `${t('Left in AWS and billed until released or deleted: {0}.', billed.join('; '))} ${ways}` : ways;
+}
+
+async function preflight(input: BlueprintInput, options: EngineOptions): Promise<PreflightResult> {
+  const session = open(input, options, undefined);
+  try {
+    const facts = await observeOrExplain(session);
+    const result = planApply(session.bp, session.state, facts, { keyDir: session.keyDir });
+    const checks = await preflightChecks(providerContext(session), session.bp, result.plan, true);
+    return { ok: checks.every((c) => c.ok), checks, calls: { ...session.connection.calls } };
+  } finally {
+    close(session);
+  }
 }
 
 async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult> {
@@ -676,7 +702,10 @@ async function cost(input: BlueprintInput, options: EngineOptions): Promise<Cost
   }
 }
 
-export const engine: EngineApi = { plan, apply, destroy, refresh, cost };
+export const engine: EngineApi = { plan, apply, destroy, refresh, cost, preflight };
+
+// `policy FILE`: the least-privilege IAM policy of a blueprint (src/aws/permissions.ts).
+export { policyFor } from './aws/permissions';
 
 // This bundle has its own copy of @vscode/l10n: front ends hand it their language (engine-loader.ts).
 export { config as configureL10n } from '@vscode/l10n';

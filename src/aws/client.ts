@@ -47,7 +47,8 @@ export function connectEc2(target: AwsTarget & { region: string }, quick = false
   ec2.middlewareStack.addRelativeTo(
     (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
       const command = String(context.commandName ?? '').replace(/Command$/, '');
-      if (isReadOnlyOperation(command)) calls.read++;
+      // A DryRun asks whether a change would be allowed; it changes nothing.
+      if (isReadOnlyOperation(command) || (args.input as { DryRun?: boolean } | undefined)?.DryRun === true) calls.read++;
       else calls.mutating++;
       try {
         return await next(args);

@@ -123,6 +123,7 @@ function withLocal(resource: ObservedResource, desired: InstanceAttributes, imag
 
 export const instanceProvider: Provider<'instance'> = {
   kind: 'instance',
+  permissions: { read: ['DescribeInstances', 'DescribeVolumes', 'DescribeInstanceAttribute', 'DescribeInstanceStatus', 'DescribeImages'], create: ['RunInstances'], update: ['ModifyInstanceAttribute', 'ModifyInstanceMetadataOptions', 'ModifyVolume', 'StopInstances', 'StartInstances'], delete: ['TerminateInstances'] },
   async list(ctx) {
     const out = await ctx.ec2.send(
       new DescribeInstancesCommand({ Filters: [...stackFilters(ctx.stack), { Name: 'instance-state-name', Values: liveStates }] }),

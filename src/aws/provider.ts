@@ -25,8 +25,20 @@ export interface ProviderContext {
   consistencyDelayMs?: number;
 }
 
+/** The EC2 API actions (IAM permission `ec2:<name>`) a provider calls, by what it is doing. The
+ * IAM policy of `ec2-blueprint policy` and the preflight's DryRun probes are derived from these
+ * (src/aws/permissions.ts); test/unit/permissions.test.ts checks them against the calls in the
+ * provider's source, so a new call cannot be left out. */
+export interface ProviderPermissions {
+  read: readonly string[];
+  create: readonly string[];
+  update: readonly string[];
+  delete: readonly string[];
+}
+
 export interface Provider<K extends Kind = Kind> {
   kind: K;
+  permissions: ProviderPermissions;
   /** Everything of this kind tagged with the stack. */
   list(ctx: ProviderContext): Promise<ObservedResource[]>;
   /** One resource by its id; undefined when it does not exist. */

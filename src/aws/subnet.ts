@@ -8,6 +8,7 @@ const toObserved = (s: Subnet, tags?: Tags) =>
 
 export const subnetProvider: Provider<'subnet'> = {
   kind: 'subnet',
+  permissions: { read: ['DescribeSubnets'], create: ['CreateSubnet'], update: [], delete: ['DeleteSubnet'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeSubnetsCommand({ Filters: stackFilters(ctx.stack) }));
     return (out.Subnets ?? []).map((s) => toObserved(s));

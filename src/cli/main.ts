@@ -1,6 +1,6 @@
 // The command-line front: `ec2-blueprint COMMAND FILE [flags]`. Exit codes and output shapes are
 // a contract (DESIGN.md section 4): 0 ok, 1 invalid blueprint, 2 usage, 3 AWS/runtime,
-// 4 traffic blocked, 130 interrupted; under --json stdout holds one JSON document only.
+// 4 traffic blocked, 5 preflight refused, 130 interrupted; under --json stdout holds one JSON document only.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createInterface } from 'node:readline/promises';
 import { t } from '@vscode/l10n';

@@ -4,6 +4,7 @@ import type { CostReport } from './cost';
 import type { Advice, CallCount, EventSink, Logger } from './events';
 import type { Plan } from './plan';
 import type { StateFile } from './state';
+import type { PreflightCheck, PreflightResult } from './preflight';
 
 export interface AwsTarget {
   /** Overrides the blueprint's region. */
@@ -40,6 +41,8 @@ export interface RunResult {
   state: StateFile;
   calls: CallCount;
   failures: { name: string; message: string; code?: string; advice?: Advice }[];
+  /** The checks run before the first change; when one failed nothing was changed. */
+  preflight?: { ok: boolean; checks: PreflightCheck[] };
 }
 
 export interface DestroyOptions extends EngineOptions {
@@ -51,7 +54,11 @@ export interface DestroyOptions extends EngineOptions {
 export interface EngineApi {
   /** `only`: plan that component and its missing dependencies, as apply --only would. */
   plan(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<Plan>;
-  apply(input: BlueprintInput, options: EngineOptions & { only?: string }): Promise<RunResult>;
+  /** `preflight: false` skips the checks apply makes before its first change. */
+  apply(input: BlueprintInput, options: EngineOptions & { only?: string; preflight?: boolean }): Promise<RunResult>;
+  /** Asks AWS, changing nothing, whether every action of the blueprint's plan, and its destroy,
+   * would be allowed and succeed (src/aws/preflight.ts). */
+  preflight(input: BlueprintInput, options: EngineOptions): Promise<PreflightResult>;
   destroy(input: BlueprintInput, options: DestroyOptions): Promise<RunResult>;
   /** Reads what AWS has, records drift in the state file, and returns it. */
   refresh(input: BlueprintInput, options: EngineOptions): Promise<StateFile>;

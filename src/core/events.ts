@@ -2,6 +2,7 @@
 // the CLI's progress lines all read it.
 import type { Kind } from './model';
 import type { ActionKind, Plan } from './plan';
+import type { PreflightCheck } from './preflight';
 
 export type EngineEvent =
   | { type: 'plan'; plan: Plan }
@@ -10,6 +11,7 @@ export type EngineEvent =
   | { type: 'progress'; name: string; kind: Kind; message: string }
   | { type: 'done'; name: string; kind: Kind; action: ActionKind; id?: string }
   | { type: 'failed'; name: string; kind: Kind; action: ActionKind; message: string; code?: string; advice?: Advice }
+  | { type: 'preflight'; ok: boolean; checks: PreflightCheck[] }
   | { type: 'finished'; ok: boolean; calls: CallCount };
 
 /** What to do about a refusal AWS gave (src/aws/refusals.ts), and the blueprint value to change

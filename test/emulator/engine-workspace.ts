@@ -109,7 +109,9 @@ export async function faultProxy(
           out.on('error', reject);
           out.end(body);
         });
-      const answer = (await fault(action, forward)) ?? (await forward());
+      // The preflight's DryRuns are not the calls a test faults.
+      const dryRun = /(?:^|&)DryRun=true(?:&|$)/.test(body.toString('utf8'));
+      const answer = (dryRun ? undefined : await fault(action, forward)) ?? (await forward());
       res.writeHead(answer.status, { 'Content-Type': 'text/xml' });
       res.end(answer.body);
     });

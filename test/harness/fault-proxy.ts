@@ -40,6 +40,7 @@
 //   … point the engine at proxy.endpoint …
 //   proxy.stats.throttled; proxy.countOf('CreateVpc'); await proxy.stop();
 import { EventEmitter } from 'node:events';
+import { DeleteInternetGatewayCommand, DeleteNetworkAclCommand, DeleteRouteTableCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -88,6 +89,9 @@ export interface FaultPlan {
   /** Credentials the proxy signs its undo of a DryRun call that moto carried out with (moto with
    * IAM checks needs a user allowed to delete). Default: the test credentials. */
   undoCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Forward the client's Host header unchanged: a moto that checks IAM also checks the request's
+   * signature, which covers that header. Default: the target's host. */
+  keepHost?: boolean;
 }
 
 export interface Refusal {
@@ -151,7 +155,7 @@ export interface FaultStats {
   notVisible: number;
   /** Calls answered with a refusal of `plan.refuse`. */
   refused: number;
-  /** Arrivals by Action (retries included). */
+  /** Arrivals by Action (retries included; DryRuns left out). */
   byAction: Record<string, number>;
 }
 
@@ -435,13 +439,13 @@ export function withDeprecations(xml: string, deprecated: Record<string, string>
 }
 
 /** What undoes a create moto carried out although DryRun was set: the delete and its id parameter. */
-const undoOf: Record<string, { element: string; action: string; param: string }> = {
-  CreateVpc: { element: 'vpcId', action: 'DeleteVpc', param: 'VpcId' },
-  CreateSubnet: { element: 'subnetId', action: 'DeleteSubnet', param: 'SubnetId' },
-  CreateRouteTable: { element: 'routeTableId', action: 'DeleteRouteTable', param: 'RouteTableId' },
-  CreateNetworkAcl: { element: 'networkAclId', action: 'DeleteNetworkAcl', param: 'NetworkAclId' },
-  CreateInternetGateway: { element: 'internetGatewayId', action: 'DeleteInternetGateway', param: 'InternetGatewayId' },
-  CreateSecurityGroup: { element: 'groupId', action: 'DeleteSecurityGroup', param: 'GroupId' },
+const undoOf: Record<string, { element: string; command: (id: string) => Parameters<EC2Client['send']>[0] }> = {
+  CreateVpc: { element: 'vpcId', command: (VpcId) => new DeleteVpcCommand({ VpcId }) as never },
+  CreateSubnet: { element: 'subnetId', command: (SubnetId) => new DeleteSubnetCommand({ SubnetId }) as never },
+  CreateRouteTable: { element: 'routeTableId', command: (RouteTableId) => new DeleteRouteTableCommand({ RouteTableId }) as never },
+  CreateNetworkAcl: { element: 'networkAclId', command: (NetworkAclId) => new DeleteNetworkAclCommand({ NetworkAclId }) as never },
+  CreateInternetGateway: { element: 'internetGatewayId', command: (InternetGatewayId) => new DeleteInternetGatewayCommand({ InternetGatewayId }) as never },
+  CreateSecurityGroup: { element: 'groupId', command: (GroupId) => new DeleteSecurityGroupCommand({ GroupId }) as never },
 };
 
 export async function startFaultProxy(target: string, plan: Partial<FaultPlan> = {}): Promise<FaultProxy> {
@@ -500,7 +504,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
 
   function forward(req: http.IncomingMessage, body: Buffer): Promise<Upstream> {
     return new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: targetUrl.host };
+      const headers = current.keepHost ? { ...req.headers } : { ...req.headers, host: targetUrl.host };
       const upstream = http.request(
         {
           protocol: targetUrl.protocol,
@@ -549,11 +553,9 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     const id = undo ? new RegExp(`<${undo.element}>([^<]+)</${undo.element}>`).exec(body)?.[1] : undefined;
     if (!undo || !id) throw new Error(`fault proxy: moto carried out a DryRun ${action} and the proxy cannot undo it`);
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
-    const sdk = await import('@aws-sdk/client-ec2');
-    const client = new sdk.EC2Client({ endpoint: target, region, credentials: current.undoCredentials ?? { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
-    const Command = (sdk as unknown as Record<string, new (input: Record<string, string>) => Parameters<typeof client.send>[0]>)[`${undo.action}Command`]!;
+    const client = new EC2Client({ endpoint: target, region, credentials: current.undoCredentials ?? { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 });
     try {
-      await client.send(new Command({ [undo.param]: id }));
+      await client.send(undo.command(id));
     } finally {
       client.destroy();
     }
@@ -605,12 +607,14 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
 
   async function handleEc2(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, params: Record<string, string>) {
     const action = params.Action!;
-    const mutating = isMutatingAction(action);
+    // A DryRun changes nothing: it counts as a read (as src/aws/client.ts counts it).
+    const mutating = isMutatingAction(action) && params.DryRun !== 'true';
     const record: CallRecord = { seq: ++seq, action, mutating, params, outcome: 'forwarded' };
     proxy.calls.push(record);
     const stats = proxy.stats;
     stats.calls++;
-    stats.byAction[action] = (stats.byAction[action] ?? 0) + 1;
+    // A DryRun (the preflight's) is no arrival of the call a test counts.
+    if (params.DryRun !== 'true') stats.byAction[action] = (stats.byAction[action] ?? 0) + 1;
     const occurrence = (occurrences.get(action) ?? 0) + 1;
     occurrences.set(action, occurrence);
     const plan = current;
@@ -760,7 +764,9 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     }
 
     const index = record.mutatingIndex;
-    const loseByAction = (plan.loseResponseOf[action] ?? 0) > (lostSoFar.get(action) ?? 0);
+    // Faults by Action aim at the call that does the work, not at the preflight's DryRun of it.
+    const dryRun = params.DryRun === 'true';
+    const loseByAction = !dryRun && (plan.loseResponseOf[action] ?? 0) > (lostSoFar.get(action) ?? 0);
     const loseByIndex = index !== undefined && plan.loseResponseOfMutating.includes(index);
     if (loseByAction || loseByIndex) {
       if (loseByAction) lostSoFar.set(action, (lostSoFar.get(action) ?? 0) + 1);
@@ -771,7 +777,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       return;
     }
 
-    if ((plan.hangResponseOf[action] ?? 0) > (hungSoFar.get(action) ?? 0)) {
+    if (!dryRun && (plan.hangResponseOf[action] ?? 0) > (hungSoFar.get(action) ?? 0)) {
       hungSoFar.set(action, (hungSoFar.get(action) ?? 0) + 1);
       stats.hung++;
       note(record, 'hung');
@@ -779,7 +785,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       return;
     }
 
-    const stallHere = (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating) || (plan.stallAfterAction !== undefined && action === plan.stallAfterAction);
+    const stallHere = (index !== undefined && plan.stallAfterMutating > 0 && index === plan.stallAfterMutating) || (!dryRun && plan.stallAfterAction !== undefined && action === plan.stallAfterAction);
     if (stallHere && !stallState) {
       stallState = { record };
       note(record, 'stalled');

@@ -50,6 +50,9 @@ export interface StartMotoOptions {
   python?: string;
   /** Where progress lines go; stderr by default. */
   log?: (line: string) => void;
+  /** More environment for moto, e.g. `{ INITIAL_NO_AUTH_ACTION_COUNT: '20' }` to check IAM
+   * policies after the first 20 requests (TEST-PARTS.md "IAM checks in the emulator"). */
+  env?: Record<string, string>;
 }
 
 interface ToolsModule {
@@ -103,7 +106,7 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const port = options.port ?? (await freePort());
     try {
-      return await launch(python, port, log);
+      return await launch(python, port, log, options.env ?? {});
     } catch (error) {
       lastError = error;
       if (!(error instanceof PortBusyError)) break;
@@ -114,11 +117,11 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
 
 class PortBusyError extends Error {}
 
-async function launch(python: string, port: number, log: (line: string) => void): Promise<MotoServer> {
+async function launch(python: string, port: number, log: (line: string) => void, env: Record<string, string>): Promise<MotoServer> {
   const started = Date.now();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_AMIS_PATH: AMIS_PATH, ...MOTO_VALIDATION_ENV },
+    env: { ...process.env, MOTO_AMIS_PATH: AMIS_PATH, ...MOTO_VALIDATION_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // moto logs every request; keep the tail for error messages, echo it only when asked to.

@@ -7,6 +7,7 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { loadEngine } from '../../engine-loader';
 import type { RunResult } from '../../core/engine-api';
 import { BlueprintError } from '../../core/errors';
+import { preflightJson } from '../../core/preflight';
 import { planJson, planLine, planSummaryLine, progressPrinter } from './plan';
 
 /** The one JSON document apply and destroy print under --json. */
@@ -25,8 +26,8 @@ export const apply: CliCommand = {
   get summary() {
     return t('create or update what the blueprint declares (--only NAME: one component and what it needs)');
   },
-  usage: 'apply FILE [--only NAME] [--parallelism N] [--wait-http [--wait-http-timeout SECONDS]] [--json]',
-  options: { only: { type: 'string' }, 'wait-http': { type: 'boolean' }, 'wait-http-timeout': { type: 'string' } },
+  usage: 'apply FILE [--only NAME] [--parallelism N] [--wait-http [--wait-http-timeout SECONDS]] [--no-preflight] [--json]',
+  options: { only: { type: 'string' }, 'wait-http': { type: 'boolean' }, 'wait-http-timeout': { type: 'string' }, 'no-preflight': { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run([file], values, io) {
     const json = !!values.json;
@@ -38,11 +39,17 @@ export const apply: CliCommand = {
     const result = await loadEngine().apply({ path: file!, text }, {
       ...engineOptionsFrom(values, io),
       ...(only ? { only } : {}),
+      ...(values['no-preflight'] ? { preflight: false } : {}),
       onEvent: (event) => {
         if (event.type === 'plan' && !json) for (const a of event.plan.actions) if (a.action !== 'keep') io.stderr(planLine(a));
         printer(event);
       },
     });
+    if (result.preflight && !result.preflight.ok) {
+      if (json) io.stdout(JSON.stringify({ ...runJson(result), preflight: preflightJson(result.preflight) }));
+      else io.stderr(t('Apply stopped before its first change: the preflight failed (above). Nothing was changed in AWS.'));
+      return 5;
+    }
     if (!json) {
       io.stderr(planSummaryLine(result.plan));
       io.stderr(

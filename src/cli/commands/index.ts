@@ -10,5 +10,7 @@ import { apply } from './apply';
 import { destroy } from './destroy';
 import { diagram } from './diagram';
 import { cost } from './cost';
+import { preflight } from './preflight';
+import { policy } from './policy';
 
-export const commands: CliCommand[] = [validate, plan, apply, destroy, exportCommand, importCommand, ssh, reach, diagram, cost];
+export const commands: CliCommand[] = [validate, plan, apply, destroy, exportCommand, importCommand, ssh, reach, diagram, cost, preflight, policy];

@@ -1,4 +1,5 @@
 import { t } from '@vscode/l10n';
+import { preflightLine } from '../../core/preflight';
 import type { CliCommand, CliIo } from '../command';
 import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
@@ -48,6 +49,11 @@ export function progressPrinter(io: CliIo, file?: string): (event: EngineEvent) 
       case 'failed':
         io.stderr(`✗ ${event.message}${event.code ? ` [${event.code}]` : ''}`);
         if (event.advice) io.stderr(`  ${adviceLine(file, event.advice)}`);
+        break;
+      case 'preflight':
+        // Everything when something failed; only the failures' absence otherwise (one line).
+        if (event.ok) io.stderr(t('Preflight: {0} checks passed.', event.checks.length));
+        else for (const check of event.checks) io.stderr(preflightLine(check));
         break;
       default:
         break;
