@@ -78,7 +78,12 @@ test('a failure midway (an image that does not exist) is reported, recorded, and
   const ws = workspace('bad-image');
   t.after(() => ws.dispose());
   ws.edit(['image: rhel-8', 'image: ami-0000000000000dead']);
-  const failed = await ws.cli(['apply', '--json']);
+  // The preflight would refuse this before anything exists (exit 5, test/emulator/preflight.test.ts);
+  // without it the failure comes midway, which is what this test is about.
+  const refused = await ws.cli(['apply']);
+  assert.equal(refused.code, 5, refused.stderr);
+  assert.match(refused.stderr, /✗ ec2-wp-RHEL8: The image ami-0000000000000dead does not exist/);
+  const failed = await ws.cli(['apply', '--json', '--no-preflight']);
   assert.equal(failed.code, 3, failed.stderr);
   const summary = failed.json();
   assert.equal(summary.ok, false);

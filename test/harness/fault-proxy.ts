@@ -585,6 +585,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       // The permission check passed and moto then looked for a resource a preflight names by a
       // placeholder: AWS answers a permitted DryRun before looking.
       if (error && /NotFound|Malformed/.test(error.code)) return wouldSucceed();
+      // moto fails outright (HTTP 500, no EC2 error) on some placeholders, also after the check.
+      if (!error && upstream.status >= 500) return wouldSucceed();
       return undefined;
     }
     if (ok && record.action === 'DescribeImages' && Object.keys(current.deprecatedImages).length)
