@@ -30,8 +30,11 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** Statements other features add when the blueprint needs them (none yet): `(bp) => statement`. */
-export const optionalStatements: ((bp: Blueprint) => PolicyStatement | undefined)[] = [];
+/** Statements other features add when the blueprint needs them: `(bp) => statement`. */
+export const optionalStatements: ((bp: Blueprint) => PolicyStatement | undefined)[] = [
+  // An UnauthorizedOperation's encoded message is decoded to name what was refused (src/aws/refusals.ts).
+  () => ({ Sid: 'DecodeRefusals', Effect: 'Allow', Action: ['sts:DecodeAuthorizationMessage'], Resource: '*' }),
+];
 
 /** The least-privilege policy for apply, destroy, refresh, reach --live and ssh of `bp`: every
  * EC2 action named (no wildcard), reads in one statement, changes in another. */
