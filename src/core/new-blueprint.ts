@@ -10,7 +10,7 @@ export interface NewBlueprintAnswers {
   region: string;
   availabilityZone: string;
   /** The tutorial's network and instance alone (default), or with WordPress set up at first boot. */
-  template?: 'tutorial' | 'wordpress';
+  template?: 'tutorial' | 'wordpress' | 'private';
 }
 
 /** The regions offered first, with the availability zones a new account gets in each. */
@@ -55,10 +55,11 @@ export function suffixProblem(suffix: string): string | undefined {
 
 /** The file name the blueprint gets: `<suffix>.blueprint.yaml`. */
 export const newBlueprintFileName = (suffix: string, template: NewBlueprintAnswers['template'] = 'tutorial') =>
-  template === 'wordpress' ? `${suffix}-wordpress.blueprint.yaml` : `${suffix}.blueprint.yaml`;
+  template === 'wordpress' ? `${suffix}-wordpress.blueprint.yaml` : template === 'private' ? `${suffix}-private.blueprint.yaml` : `${suffix}.blueprint.yaml`;
 
 /** The tutorial's blueprint (parts one and two) with the reader's names, region and zone. */
 export function newBlueprintText({ suffix, region, availabilityZone, template = 'tutorial' }: NewBlueprintAnswers): string {
+  if (template === 'private') return privateSubnetText(suffix, region, availabilityZone);
   const c = (text: string) => `# ${text}`;
   const subnet = `public-subnet-1${availabilityZone.slice(-1)}-${suffix}`;
   // Key pair names are per account and region: the WordPress stack must not take the tutorial's.
@@ -134,6 +135,80 @@ export function newBlueprintText({ suffix, region, availabilityZone, template = 
           ...wordpressCloudConfig.replace(/\n$/, '').split('\n').map((line) => (line ? `      ${line}` : '')),
         ]
       : []),
+    '',
+  ].join('\n');
+}
+
+/** The next chapter (examples/private-subnet.blueprint.yaml) with the reader's names: an
+ * application instance in a private subnet, out through a NAT gateway, in through a jump host. */
+function privateSubnetText(suffix: string, region: string, availabilityZone: string): string {
+  const c = (text: string) => `# ${text}`;
+  const zone = availabilityZone.slice(-1);
+  const publicSubnet = `public-subnet-1${zone}-${suffix}`;
+  const privateSubnet = `private-subnet-1${zone}-${suffix}`;
+  const keyPair = `key-private-RHEL-${suffix}`;
+  return [
+    c(t('The next chapter: an application instance in a private subnet, with no public address. It goes out to the internet through a NAT gateway and is reached by SSH only through a jump host.')),
+    c(t('A NAT gateway is billed by the hour even when idle: destroy the stack when you are done with it.')),
+    'version: 1',
+    `stack: private-${suffix.toLowerCase()}`,
+    `region: ${region}`,
+    'vpc:',
+    `  name: vpc-private-${suffix}`,
+    '  cidr: 10.0.0.0/16',
+    'internetGateway:',
+    `  name: igw-private-${suffix}`,
+    'subnets:',
+    `  - name: ${publicSubnet}`,
+    '    cidr: 10.0.1.0/24',
+    `    availabilityZone: ${availabilityZone}`,
+    `  - name: ${privateSubnet}`,
+    '    cidr: 10.0.2.0/24',
+    `    availabilityZone: ${availabilityZone}`,
+    c(t('The NAT gateway sits in the public subnet and lets the private subnet open connections out, never in.')),
+    'natGateways:',
+    `  - name: nat-1${zone}-${suffix}`,
+    `    subnet: ${publicSubnet}`,
+    'routeTables:',
+    `  - name: rtb-public-${suffix}`,
+    '    routes:',
+    `      - { destination: 0.0.0.0/0, target: igw-private-${suffix} }`,
+    `    subnets: [${publicSubnet}]`,
+    `  - name: rtb-private-${suffix}`,
+    '    routes:',
+    `      - { destination: 0.0.0.0/0, target: nat-1${zone}-${suffix} }`,
+    `    subnets: [${privateSubnet}]`,
+    'securityGroups:',
+    `  - name: seg-bastion-${suffix}`,
+    '    description: SSH to the jump host',
+    '    ingress:',
+    '      - { protocol: tcp, port: 22, source: 0.0.0.0/0, description: SSH }',
+    `  - name: seg-app-${suffix}`,
+    '    description: SSH from the jump host only',
+    '    ingress:',
+    `      - { protocol: tcp, port: 22, source: seg-bastion-${suffix}, description: SSH from the bastion }`,
+    'keyPairs:',
+    `  - name: ${keyPair}`,
+    c(t('The jump host (bastion) has a public address; the application instance is reached through it (sshVia).')),
+    'instances:',
+    `  - name: ec2-bastion-${suffix}`,
+    '    image: rhel-8',
+    '    instanceType: t2.micro',
+    `    subnet: ${publicSubnet}`,
+    `    securityGroups: [seg-bastion-${suffix}]`,
+    '    publicIp: true',
+    `    keyPair: ${keyPair}`,
+    '    sshUser: ec2-user',
+    `  - name: ec2-app-${suffix}`,
+    '    image: rhel-8',
+    '    instanceType: t2.large',
+    `    subnet: ${privateSubnet}`,
+    '    privateIp: 10.0.2.11',
+    `    securityGroups: [seg-app-${suffix}]`,
+    '    rootVolume: { sizeGiB: 30 }',
+    `    keyPair: ${keyPair}`,
+    '    sshUser: ec2-user',
+    `    sshVia: ec2-bastion-${suffix}`,
     '',
   ].join('\n');
 }

@@ -118,3 +118,18 @@ test('examples/wordpress.blueprint.yaml validates without errors and carries the
     assert.ok(wordpressCloudConfig.includes(needle), needle);
   assert.ok(!/password\s*:/i.test(wordpressCloudConfig));
 });
+
+test('New Blueprint offers the private-subnet chapter: the example\'s layout with the reader\'s names, valid with no SSH warning but the world-open bastion', () => {
+  const text = newBlueprintText({ suffix: 'Hanako', region: 'us-east-1', availabilityZone: 'us-east-1c', template: 'private' });
+  const result = validateBlueprint(text);
+  assert.deepEqual(result.diagnostics.map((d) => d.code), ['ssh-open-to-world']);
+  const bp = result.blueprint!;
+  assert.deepEqual(bp.natGateways, [{ name: 'nat-1c-Hanako', subnet: 'public-subnet-1c-Hanako' }]);
+  assert.equal(bp.instances?.find((i) => i.name === 'ec2-app-Hanako')?.sshVia, 'ec2-bastion-Hanako');
+  assert.match(text, /billed by the hour even when idle/);
+  assert.equal(newBlueprintFileName('Hanako', 'private'), 'Hanako-private.blueprint.yaml');
+  // The same layout as the example in the repository.
+  const example = validateBlueprint(readFileSync(join(root, 'examples', 'private-subnet.blueprint.yaml'), 'utf8')).blueprint!;
+  const shape = (b: typeof bp) => components(b).map((c) => `${c.kind} ${c.name.replace(/-?(Hanako|Atsushi)$/, '').replace(/-1[ac]/, '-1z')}`);
+  assert.deepEqual(shape(bp), shape(example));
+});

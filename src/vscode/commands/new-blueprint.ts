@@ -10,7 +10,7 @@ function answersOf(arg: unknown): Partial<NewBlueprintAnswers> {
   if (!arg || typeof arg !== 'object') return {};
   const a = arg as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const template = a.template === 'wordpress' || a.template === 'tutorial' ? { template: a.template as 'wordpress' | 'tutorial' } : {};
+  const template = a.template === 'wordpress' || a.template === 'tutorial' || a.template === 'private' ? { template: a.template as 'wordpress' | 'tutorial' | 'private' } : {};
   return { ...template, ...(str(a.suffix) ? { suffix: str(a.suffix) } : {}), ...(str(a.region) ? { region: str(a.region) } : {}), ...(str(a.availabilityZone) ? { availabilityZone: str(a.availabilityZone) } : {}) };
 }
 
@@ -30,6 +30,7 @@ export async function newBlueprint(ctx: CommandContext, arg?: unknown): Promise<
             [
               { label: vscode.l10n.t('The tutorial'), description: vscode.l10n.t('the network and an EC2 instance you log in to with SSH'), template: 'tutorial' as const },
               { label: vscode.l10n.t('The tutorial + WordPress'), description: vscode.l10n.t('the same, and the instance installs Apache, PHP, MariaDB and WordPress at its first boot'), template: 'wordpress' as const },
+              { label: vscode.l10n.t('The next chapter: a private subnet'), description: vscode.l10n.t('an instance with no public address, out through a NAT gateway (billed hourly), in through a jump host'), template: 'private' as const },
             ],
             { title: vscode.l10n.t('New Blueprint'), placeHolder: vscode.l10n.t('Which blueprint?'), ignoreFocusOut: true, matchOnDescription: true },
           )
