@@ -69,7 +69,7 @@ export async function readPicture(page: Page): Promise<DrawnPicture> {
       if (!(len > 0)) continue;
       const m = p.getScreenCTM();
       const points = [];
-      const n = Math.min(200, Math.max(8, Math.ceil(len / 6)));
+      const n = Math.min(60, Math.max(8, Math.ceil(len / 15)));
       for (let i = 0; i <= n; i++) {
         const q = p.getPointAtLength((len * i) / n);
         points.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
@@ -140,8 +140,15 @@ function segmentsCross(p1: [number, number], p2: [number, number], p3: [number, 
 export function edgeQuality(picture: DrawnPicture): { crossings: number; throughBoxes: number } {
   let crossings = 0;
   const edges = picture.edges;
+  const bounds = edges.map((e) => {
+    const xs = e.points.map((p) => p[0]);
+    const ys = e.points.map((p) => p[1]);
+    return { x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+  });
+  const touch = (a: Rect, b: Rect) => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
   for (let i = 0; i < edges.length; i++)
     for (let j = i + 1; j < edges.length; j++) {
+      if (!touch(bounds[i]!, bounds[j]!)) continue;
       const a = edges[i]!.points;
       const b = edges[j]!.points;
       // Edges that share an end meet there: ignore the first and last few samples.
