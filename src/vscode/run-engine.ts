@@ -40,6 +40,11 @@ export function describeEvent(event: EngineEvent): string | undefined {
       return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), kindLabel(event.kind), event.name, event.id ? ` (${event.id})` : '');
     case 'failed':
       return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindLabel(event.kind), event.name, event.message) + (event.advice ? ` ${event.advice.message}` : '');
+    case 'preflight':
+      // The checks before the first change: each line when one failed (apply then stops there).
+      return event.ok
+        ? vscode.l10n.t('Preflight: {0} checks passed.', event.checks.length)
+        : event.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.message}`).join('\n') + '\n' + vscode.l10n.t('Apply stopped before its first change: nothing was changed in AWS.');
     case 'finished':
       return vscode.l10n.t('Finished {0} ({1} changing and {2} reading AWS requests).', event.ok ? vscode.l10n.t('successfully') : vscode.l10n.t('with failures'), event.calls.mutating, event.calls.read);
   }

@@ -5,6 +5,9 @@ export const commandIds = [
   // Check and preview
   'ec2Blueprint.validate',
   'ec2Blueprint.plan',
+  // Before apply: what AWS would say, and the IAM policy (src/vscode/commands/preflight.ts)
+  'ec2Blueprint.preflight',
+  'ec2Blueprint.copyIamPolicy',
   // Start from the tutorial's blueprint (src/vscode/commands/new-blueprint.ts)
   'ec2Blueprint.newBlueprint',
   // Provisioning

@@ -7,6 +7,8 @@ import { lazy, type CommandEntry } from './command';
 export const commandTable: readonly CommandEntry[] = [
   { id: 'ec2Blueprint.validate', run: lazy(() => import('./check'), 'validate') },
   { id: 'ec2Blueprint.plan', run: lazy(() => import('./check'), 'plan') },
+  { id: 'ec2Blueprint.preflight', run: lazy(() => import('./preflight'), 'preflight') },
+  { id: 'ec2Blueprint.copyIamPolicy', run: lazy(() => import('./preflight'), 'copyIamPolicy') },
   { id: 'ec2Blueprint.newBlueprint', run: lazy(() => import('./new-blueprint'), 'newBlueprint') },
 
   { id: 'ec2Blueprint.applyAll', run: lazy(() => import('./apply'), 'applyAll') },
