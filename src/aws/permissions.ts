@@ -34,6 +34,9 @@ export interface PolicyDocument {
 export const optionalStatements: ((bp: Blueprint) => PolicyStatement | undefined)[] = [
   // An UnauthorizedOperation's encoded message is decoded to name what was refused (src/aws/refusals.ts).
   () => ({ Sid: 'DecodeRefusals', Effect: 'Allow', Action: ['sts:DecodeAuthorizationMessage'], Resource: '*' }),
+  // Optional: prices for `cost`, the plan's total and the status bar (src/aws/pricing.ts); without
+  // it each price says "price unknown" and why, and nothing else changes.
+  () => ({ Sid: 'OptionalPricesForCost', Effect: 'Allow', Action: ['pricing:GetProducts'], Resource: '*' }),
 ];
 
 /** The least-privilege policy for apply, destroy, refresh, reach --live and ssh of `bp`: every

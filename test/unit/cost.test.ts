@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { billedHours, billedParts, costReport, currentCost, hourlyOf, hoursIn30Days, hoursInMonth, pricesByComponent, type Price } from '../../src/core/cost';
 import { buildDiagram } from '../../src/core/diagram';
+import { policyFor } from '../../src/aws/permissions';
 import { validateBlueprint } from '../../src/core/validate';
 import type { StateFile } from '../../src/core/state';
 import { tutorialText, tutorialWith } from './builders';
@@ -110,4 +111,12 @@ test('the diagram draws each billed component\'s hourly price only when the togg
   assert.match(shown, /💲 \$0\.1832\/h/);
   assert.match(shown, /💲 \$0\.0050\/h/);
   assert.doesNotMatch(buildDiagram(bp).mermaid, /💲/, 'off by default');
+});
+
+test('the IAM policy carries pricing:GetProducts as an optional statement, said as such', () => {
+  const policy = policyFor(validateBlueprint(tutorialText).blueprint!);
+  const prices = policy.Statement.find((s) => s.Action.includes('pricing:GetProducts'));
+  assert.ok(prices, JSON.stringify(policy));
+  assert.match(prices.Sid, /^Optional/);
+  assert.deepEqual(prices.Action, ['pricing:GetProducts'], 'nothing else rides on the optional statement');
 });

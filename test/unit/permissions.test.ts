@@ -49,7 +49,7 @@ test('every mutating action declared has a DryRun probe in the preflight', () =>
 test('the tutorial\'s policy names every action, no wildcard, reads and changes apart', () => {
   const policy = policyFor(validateBlueprint(tutorialText).blueprint!);
   const actions = policy.Statement.flatMap((s) => s.Action);
-  assert.ok(actions.every((a) => /^(ec2|sts):[A-Z][A-Za-z]+$/.test(a)), actions.join());
+  assert.ok(actions.every((a) => /^(ec2|sts|pricing):[A-Z][A-Za-z]+$/.test(a)), actions.join());
   assert.equal(new Set(actions).size, actions.length, 'each action once');
   const [read, change] = policy.Statement;
   assert.ok(read!.Action.every((a) => /^ec2:Describe/.test(a)));

@@ -15,6 +15,7 @@ export const policy: CliCommand = {
   async run([file], values, io) {
     const blueprint = loadValidBlueprint(file!, io, { json: !!values.json }).blueprint!;
     io.stdout(JSON.stringify(loadEngineExports().policyFor!(blueprint), null, 2));
+    io.stderr(t('The statement OptionalPricesForCost (pricing:GetProducts) is optional: without it the cost figures say "price unknown" and everything else works.'));
     return 0;
   },
 };
