@@ -165,6 +165,7 @@ test('the walkthrough shows its Japanese steps and ticks the VPC step once the V
     'EC2 インスタンスを起動する',
     '通信経路を見る',
     'SSH で接続する',
+    '次の章: サーバーが自分でセットアップする (WordPress)',
   ]);
   assert.equal(await isChecked('VPC を作成する'), false, 'the VPC step is not complete before the VPC exists');
   // The picture beside the steps is the diagram drawn in Japanese (package.nls.ja.json points at media/walkthrough/ja/).

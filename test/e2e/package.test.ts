@@ -11,8 +11,11 @@ import { packageVsix, repoRoot, zipEntries, zipRead } from '../harness/vsix';
  * 0.6 MB, extension 0.3 MB and the webview with mermaid's lazily loaded chunks 3.4 MB, unpacked);
  * media (README screenshots, walkthrough pictures in English and Japanese) 2.7 MB; the whole file
  * 4.6 MB. Shipping source maps (~12 MB) or node_modules breaks the first budget; more pictures the second.
+ * Measured 2026-12-06: the bundles 3.21 MB, of which the ELK layout (@mermaid-js/layout-elk and elkjs,
+ * in the webview's lazily loaded chunks) is about 1.4 MB: the price of subnets drawn inside their
+ * zone (README, "Why the diagram is laid out by ELK"); the whole file 5.5 MB.
  */
-const BUNDLES_BUDGET_MB = 2.5;
+const BUNDLES_BUDGET_MB = 3.5;
 const SIZE_BUDGET_MB = 6;
 
 test('npm run package builds a .vsix with the four bundles and no sources, tests, maps or node_modules', async () => {
