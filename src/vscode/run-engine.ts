@@ -9,21 +9,31 @@ import { showCredentialsGuidance } from './errors';
 import type { CommandContext, OpenBlueprint } from './commands/command';
 import { kindLabel } from './labels';
 import { diagnosticSource, toRange } from './diagnostics';
+import type { Range } from '../core/diagnostics';
+import type { PreflightCheck } from '../core/preflight';
 
-let refusalDiagnostics: vscode.DiagnosticCollection | undefined;
+let awsDiagnostics: vscode.DiagnosticCollection | undefined;
 
-/** AWS's refusals whose advice names a line of the blueprint (the subnet's availabilityZone for
- * an instance type the zone does not offer) become diagnostics there, until the next run. */
-function showRefusals(bp: OpenBlueprint, result: RunResult | undefined): void {
-  refusalDiagnostics ??= vscode.languages.createDiagnosticCollection('ec2Blueprint.aws');
-  const list = (result?.failures ?? []).flatMap((f) => {
-    if (!f.advice?.range) return [];
-    const d = new vscode.Diagnostic(toRange(f.advice.range), f.advice.message, vscode.DiagnosticSeverity.Error);
-    if (f.code) d.code = f.code;
+/** What AWS refused, or would refuse, shown on the blueprint line it is about until the next run:
+ * a refusal's advice (the subnet's availabilityZone for an instance type its zone does not offer)
+ * and the preflight's failed checks (the instance type, the image, the component whose create the
+ * credentials may not make). */
+export function showAwsFindings(bp: OpenBlueprint, failures: RunResult['failures'], checks: readonly PreflightCheck[] = []): void {
+  awsDiagnostics ??= vscode.languages.createDiagnosticCollection('ec2Blueprint.aws');
+  const diagnostic = (range: Range, message: string, code: string | undefined) => {
+    const d = new vscode.Diagnostic(toRange(range), message, vscode.DiagnosticSeverity.Error);
+    if (code) d.code = code;
     d.source = diagnosticSource;
-    return [d];
-  });
-  refusalDiagnostics.set(bp.uri, list);
+    return d;
+  };
+  const byName = new Map(bp.components.map((c) => [c.name, c]));
+  awsDiagnostics.set(bp.uri, [
+    ...failures.flatMap((f) => (f.advice?.range ? [diagnostic(f.advice.range, f.advice.message, f.code)] : [])),
+    ...checks.flatMap((check) => {
+      const c = !check.ok && check.name ? byName.get(check.name) : undefined;
+      return c ? [diagnostic(bp.source.range(check.field ? [...c.path, check.field] : c.path), check.message, `preflight-${check.check}`)] : [];
+    }),
+  ]);
 }
 
 export function describeEvent(event: EngineEvent): string | undefined {
@@ -121,7 +131,7 @@ export async function runWithProgress(
       }
     },
   );
-  showRefusals(bp, result);
+  showAwsFindings(bp, result.failures, result.preflight?.checks);
   const failures = result.failures.filter((f) => f.name);
   if (cancelled) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled. What was already created stays; run the command again to continue.'));

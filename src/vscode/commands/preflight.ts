@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflightLine, type PreflightResult } from '../../core/preflight';
+import { showAwsFindings } from '../run-engine';
 import type { CommandContext } from './command';
 
 export async function preflight(ctx: CommandContext, arg?: unknown): Promise<PreflightResult | undefined> {
@@ -13,6 +14,7 @@ export async function preflight(ctx: CommandContext, arg?: unknown): Promise<Pre
     () => ctx.loadEngine().preflight({ path: bp.path, text: bp.text }, ctx.engineOptions()),
   );
   ctx.log.info(`preflight — ${bp.path}`);
+  showAwsFindings(bp, [], result.checks);
   for (const check of result.checks) (check.ok ? ctx.log.info : ctx.log.error).call(ctx.log, preflightLine(check));
   const failed = result.checks.filter((c) => !c.ok);
   if (!failed.length) void vscode.window.showInformationMessage(vscode.l10n.t('All {0} checks passed: AWS would allow what this blueprint does.', result.checks.length));
