@@ -7,6 +7,7 @@ import { t } from '@vscode/l10n';
 import { BlueprintError } from '../core/errors';
 import type { AwsTarget } from '../core/engine-api';
 import { connectEc2 } from './client';
+import { pause } from '../core/pause';
 
 export type SshWaitPhase = 'instance-state' | 'status-checks';
 
@@ -91,18 +92,6 @@ export async function waitUntilSshReadyWith(ec2: EC2Client, options: SshWaitOpti
     }
     if (Date.now() + pollMs > deadline)
       throw new BlueprintError('runtime', t('"{0}" was still not ready (state {1}, checks {2}/2) after waiting; try again in a minute.', name, state, checksPassed));
-    await sleep(pollMs, options.signal);
+    await pause(pollMs, options.signal);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,6 +2,7 @@
 // example) answers HTTP only minutes after its status checks pass. Polls http://<address>/ until it
 // answers with a page (2xx or a redirect), bounded and cancellable. A 4xx/5xx (Apache's test page
 // answers 403 until WordPress is in place) or no connection counts as "not yet".
+import { pause } from './pause';
 
 export interface HttpWaitOptions {
   /** Give up after this long. */
@@ -50,16 +51,4 @@ export async function waitForHttp(url: string, options: HttpWaitOptions): Promis
     if (wait <= 0) return { ok: false, url, reason: 'timeout', ...(last ? { last } : {}), elapsedMs: elapsed() };
     await pause(wait, options.signal);
   }
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
