@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resetEmulator, testEndpoint } from '../harness/moto';
-import { cliEnv, describeRun, emulatorClient, inventory, judgeApplied, judgeDestroyed, faultProxyForFile, runCli, workspace, type CliRun } from './support';
+import { assertAppliedOnce, cliEnv, describeRun, emulatorClient, inventory, judgeDestroyed, faultProxyForFile, runCli, workspace, type CliRun } from './support';
 
 const settleMs = 3000;
 const { row, proxy } = faultProxyForFile('settling (3 s window on every id)');
@@ -15,16 +15,6 @@ async function cli(ws: ReturnType<typeof workspace>, ...args: string[]): Promise
   const run = await runCli([...args, '--endpoint', proxy.endpoint, '--key-dir', ws.keyDir], cliEnv(proxy.endpoint), 240_000);
   row.runs++;
   return run;
-}
-
-async function judge(ws: ReturnType<typeof workspace>, run: CliRun): Promise<void> {
-  const ec2 = emulatorClient(testEndpoint());
-  const verdict = judgeApplied(await inventory(ec2), ws.state);
-  ec2.destroy();
-  row.duplicates += verdict.duplicates.length;
-  row.orphans += verdict.orphans.length;
-  row.lost += verdict.lost.length;
-  assert.deepEqual(verdict, { duplicates: [], orphans: [], lost: [] }, describeRun(run));
 }
 
 /** Destroys at once through the proxy: exit 0 and nothing left, so every deletion it printed happened. */
@@ -48,7 +38,7 @@ test('the first apply completes, saying that it waits for fresh resources; an ap
     assert.equal(first.code, 0, describeRun(first));
     assert.ok(proxy.stats.notVisible > 0, 'the proxy never played a settling id');
     assert.match(first.stderr, /not visible in AWS yet/, 'nothing told the user that the NotFound was temporary');
-    await judge(ws, first);
+    await assertAppliedOnce(ws.state, row, first);
 
     proxy.reset({ settleMs });
     const again = await cli(ws, 'apply', ws.blueprint, '--json');
@@ -56,7 +46,7 @@ test('the first apply completes, saying that it waits for fresh resources; an ap
     const writes = proxy.calls.filter((c) => c.mutating).map((c) => c.action);
     assert.deepEqual(writes, [], `a second apply at once changed something:\n${again.stderr}`);
     assert.deepEqual((again.json as { summary?: Record<string, number> }).summary, { create: 0, update: 0, replace: 0, delete: 0, keep: 9 });
-    await judge(ws, again);
+    await assertAppliedOnce(ws.state, row, again);
 
     // The apply's last resources are still settling.
     await destroyAtOnce(ws);
@@ -79,7 +69,7 @@ test('apply --only a security group, then apply at once: the fresh VPC and group
       const done = proxy.calls.filter((c) => c.action === action && c.createdId).length;
       assert.equal(done, 1, `${action} was carried out ${done} times:\n${all.stderr}`);
     }
-    await judge(ws, all);
+    await assertAppliedOnce(ws.state, row, all);
     await destroyAtOnce(ws);
   } finally {
     ws.remove();

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resetEmulator, testEndpoint } from '../harness/moto';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
-import { cliEnv, describeRun, emulatorClient, inventory, judgeApplied, recordSummary, requireBuiltCli, runCli, startCli, workspace, type Workspace } from './support';
+import { assertAppliedOnce, cliEnv, describeRun, recordSummary, requireBuiltCli, runCli, startCli, workspace, type Workspace } from './support';
 
 let proxy: FaultProxy;
 const row = { test: 'state file (corrupt, locked, stale lock)', runs: 0, kills: 0, throttled: 0, serverErrors: 0, lostResponses: 0, duplicates: 0, orphans: 0, lost: 0 };
@@ -29,16 +29,6 @@ const env = () => cliEnv(testEndpoint());
 function ids(statePath: string): Record<string, string> {
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as { resources: Record<string, { id: string }> };
   return Object.fromEntries(Object.entries(state.resources).map(([name, r]) => [name, r.id]));
-}
-
-async function check(ws: Workspace) {
-  const ec2 = emulatorClient(testEndpoint());
-  const verdict = judgeApplied(await inventory(ec2), ws.state);
-  ec2.destroy();
-  row.duplicates += verdict.duplicates.length;
-  row.orphans += verdict.orphans.length;
-  row.lost += verdict.lost.length;
-  assert.deepEqual(verdict, { duplicates: [], orphans: [], lost: [] });
 }
 
 const corruptions: [string, (text: string) => string][] = [
@@ -72,7 +62,7 @@ for (const [label, corrupt] of corruptions) {
       assert.ok(again.stderr.includes(aside[0]!), `the message does not say where the old file went:\n${again.stderr}`);
       // Rebuilt from the tags: the same AWS ids, nothing new.
       assert.deepEqual(ids(ws.state), before);
-      await check(ws);
+      await assertAppliedOnce(ws.state, row);
     } finally {
       ws.remove();
     }
@@ -99,7 +89,7 @@ test('two applies at once: the second exits 3 naming the pid of the first, which
     const done = await first.done;
     assert.equal(done.code, 0, describeRun(done));
     assert.equal(existsSync(`${ws.state}.lock`), false, 'the lock file was left behind');
-    await check(ws);
+    await assertAppliedOnce(ws.state, row);
   } finally {
     proxy.reset();
     ws.remove();
@@ -120,7 +110,7 @@ test('a stale lock left by a process that died is taken over, saying so', { time
     assert.equal(run.code, 0, describeRun(run));
     assert.ok(run.stderr.includes(String(deadPid)), `taking over the lock of ${deadPid} went unsaid:\n${run.stderr}`);
     assert.equal(existsSync(`${ws.state}.lock`), false);
-    await check(ws);
+    await assertAppliedOnce(ws.state, row);
   } finally {
     ws.remove();
   }
@@ -136,7 +126,7 @@ test('two applies racing for the same stale lock: exactly one proceeds, the othe
       const [a, b] = await Promise.all([runCli(applyArgs(ws), env()), runCli(applyArgs(ws), env())]);
       row.runs += 2;
       assert.deepEqual([a.code, b.code].sort(), [0, 3], `exits ${a.code} and ${b.code}:\n${describeRun(a)}\n${describeRun(b)}`);
-      await check(ws);
+      await assertAppliedOnce(ws.state, row);
     } finally {
       ws.remove();
     }

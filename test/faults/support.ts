@@ -18,6 +18,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { TEST_CREDENTIALS, TEST_REGION, testEndpoint } from '../harness/moto';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
 
@@ -231,6 +232,18 @@ function keyOf(kind: string, id: string, name: string): string {
 }
 
 /** After a destroy: nothing at all. */
+/** The emulator holds exactly the stack the state file records: no duplicate, no orphan, nothing
+ * lost; counted in the file's row of the summary, and `run`'s output told when it fails. */
+export async function assertAppliedOnce(statePath: string, row: SummaryRow, run?: CliRun): Promise<void> {
+  const ec2 = emulatorClient(testEndpoint());
+  const verdict = judgeApplied(await inventory(ec2), statePath);
+  ec2.destroy();
+  row.duplicates += verdict.duplicates.length;
+  row.orphans += verdict.orphans.length;
+  row.lost += verdict.lost.length;
+  assert.deepEqual(verdict, { duplicates: [], orphans: [], lost: [] }, run ? describeRun(run) : undefined);
+}
+
 export function judgeDestroyed(items: Item[]): Verdict {
   return { duplicates: [], orphans: items.map((i) => `${i.kind} ${i.id}${i.name ? ` (${i.name})` : ''}`), lost: [] };
 }
