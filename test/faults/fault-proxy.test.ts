@@ -2,7 +2,19 @@
 // client (no retries, so every injected fault is visible) against the real emulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateVpcCommand, DeleteVpcCommand, DescribeVpcsCommand, EC2Client, RunInstancesCommand, CreateSubnetCommand, DeleteSubnetCommand } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DescribeInstanceStatusCommand,
+  DescribeNatGatewaysCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { resetEmulator, testClientConfig, testEndpoint } from '../harness/moto';
 import { decide, startFaultProxy, type FaultProxy } from '../harness/fault-proxy';
@@ -182,6 +194,28 @@ test('settling: every call naming a fresh id answers its NotFound code until the
   await viaProxy.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
   assert.ok((await viaProxy.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.length === 1);
   assert.equal(proxy.stats.notVisible, 3);
+});
+
+test('long waits: a new NAT gateway is pending and a new instance\'s checks initializing until their windows end, then available and ok', { timeout: 20_000 }, async () => {
+  proxy.reset({ natPendingMs: 1000, statusChecksMs: 1000 });
+  const vpc = await direct.send(taggedVpc('10.41.0.0/16'));
+  const subnet = await direct.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: '10.41.1.0/24' }));
+  const subnetId = subnet.Subnet!.SubnetId!;
+  const address = await direct.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  const natId = (await viaProxy.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: address.AllocationId! }))).NatGateway!.NatGatewayId!;
+  const instanceId = (await viaProxy.send(new RunInstancesCommand({ ImageId: 'ami-0a7e1c5f2b9d3e801', InstanceType: 't2.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }))).Instances![0]!.InstanceId!;
+  const natState = async () => (await viaProxy.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natId] }))).NatGateways?.[0]?.State;
+  const checks = async () => {
+    const s = (await viaProxy.send(new DescribeInstanceStatusCommand({ InstanceIds: [instanceId] }))).InstanceStatuses?.[0];
+    return [s?.InstanceStatus?.Status, s?.SystemStatus?.Status, s?.InstanceStatus?.Details?.[0]?.Status];
+  };
+  assert.equal(await natState(), 'pending');
+  assert.deepEqual(await checks(), ['initializing', 'initializing', 'initializing']);
+  assert.equal((await direct.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natId] }))).NatGateways?.[0]?.State, 'available', 'moto has it available at once');
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  assert.equal(await natState(), 'available');
+  assert.deepEqual(await checks(), ['ok', 'ok', 'passed']);
+  assert.equal(proxy.stats.stillWaiting, 2);
 });
 
 test('refusals: an Action answers the AWS error it is given, as many times as asked, without reaching moto', async () => {

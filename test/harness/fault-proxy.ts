@@ -20,6 +20,9 @@
 //     VcpuLimitExceeded, OptInRequired, …), with AWS's status code and message;
 //   - ClientToken idempotency, which AWS has and moto lacks: a repeated mutating call with the same
 //     ClientToken gets the first call's response again instead of being carried out twice;
+//   - AWS's long waits: a NAT gateway answers `pending` for a while after its create before
+//     `available`, and an instance's status checks answer `initializing` for a while after its
+//     launch before `ok`/`passed` (moto has both ready at once);
 //   - images as AWS bills them: DescribeImages answers carry `platformDetails` and `usageOperation`
 //     (moto leaves them out), Red Hat's images as `Red Hat Enterprise Linux` / `RunInstances:0010`.
 //     ClientToken gets the first call's response again instead of being carried out twice.
@@ -70,6 +73,12 @@ export interface FaultPlan {
   stallAfterAction?: string;
   /** With `stallAfterMutating`: deliver the Nth call's response, stall only what comes after it. */
   stallDeliversResponse: boolean;
+  /** Milliseconds a new NAT gateway stays `pending` in DescribeNatGateways before `available`, as
+   * AWS's "a few minutes" (0 = moto's answer: available at once). */
+  natPendingMs: number;
+  /** Milliseconds a new instance's status checks answer `initializing` in DescribeInstanceStatus
+   * before `ok`/`passed` (0 = moto's answer: passed at once). */
+  statusChecksMs: number;
   /** Play AWS's eventual consistency (NotFound right after a create, DependencyViolation right
    * after a dependant was removed). */
   eventualConsistency: boolean;
@@ -155,6 +164,8 @@ export interface FaultStats {
   notVisible: number;
   /** Calls answered with a refusal of `plan.refuse`. */
   refused: number;
+  /** Describe answers that showed a NAT gateway `pending` or status checks `initializing`. */
+  stillWaiting: number;
   /** Arrivals by Action (retries included; DryRuns left out). */
   byAction: Record<string, number>;
 }
@@ -196,6 +207,8 @@ export const defaultPlan: FaultPlan = {
   eventualConsistency: false,
   clientTokens: true,
   settleMs: 0,
+  natPendingMs: 0,
+  statusChecksMs: 0,
   refuse: {},
   awsAnswers: true,
   deprecatedImages: deprecatedTestImages,
@@ -256,11 +269,12 @@ const listedItems: Record<string, { set: string; id: string }> = {
  * out instead of failing), tags, names and tokens. */
 const notNaming = /^(Filter\.|TagSpecification\.|Tag\.|ClientToken$|Action$|Version$|Description$|GroupDescription$|GroupName$|UserData$)/;
 
-/** Removes from a list response the top-level items of `set` whose `id` element is in `hidden`. */
-export function hideListed(xml: string, set: string, id: string, hidden: (id: string) => boolean): { xml: string; removed: string[] } {
+/** Rewrites the top-level items of `set` in a list response: `edit` gets each item's `id` element
+ * and the item's text, and returns its replacement ('' removes it) or undefined to keep it. */
+export function rewriteListed(xml: string, set: string, id: string, edit: (id: string, item: string) => string | undefined): { xml: string; changed: string[] } {
   const open = xml.indexOf(`<${set}>`);
   const close = xml.lastIndexOf(`</${set}>`);
-  if (open < 0 || close < 0) return { xml, removed: [] };
+  if (open < 0 || close < 0) return { xml, changed: [] };
   const start = open + set.length + 2;
   const inner = xml.slice(start, close);
   const items: string[] = [];
@@ -275,17 +289,47 @@ export function hideListed(xml: string, set: string, id: string, hidden: (id: st
       items.push(inner.slice(itemStart, m.index + m[0].length));
     }
   }
-  if (!items.length) return { xml, removed: [] };
-  const removed: string[] = [];
-  const kept = items.filter((item) => {
+  const changed: string[] = [];
+  const out = items.map((item) => {
     const value = new RegExp(`<${id}>([^<]+)</${id}>`).exec(item)?.[1];
-    if (value && hidden(value)) {
-      removed.push(value);
-      return false;
-    }
-    return true;
+    const replacement = value ? edit(value, item) : undefined;
+    if (replacement === undefined || replacement === item) return item;
+    changed.push(value!);
+    return replacement;
   });
-  return removed.length ? { xml: xml.slice(0, start) + kept.join('') + xml.slice(close), removed } : { xml, removed };
+  return changed.length ? { xml: xml.slice(0, start) + out.join('') + xml.slice(close), changed } : { xml, changed };
+}
+
+/** Removes from a list response the top-level items of `set` whose `id` element is in `hidden`. */
+export function hideListed(xml: string, set: string, id: string, hidden: (id: string) => boolean): { xml: string; removed: string[] } {
+  const { xml: out, changed } = rewriteListed(xml, set, id, (value) => (hidden(value) ? '' : undefined));
+  return { xml: out, removed: changed };
+}
+
+/** AWS's long waits, by describe: where the items are, and how an item reads while still waiting
+ * (AWS's NatGateway `state` pending; InstanceStatusSummary `initializing`, its details' reachability
+ * `initializing`). */
+const longWaits: Record<string, { set: string; id: string; created: string; ms: (plan: FaultPlan) => number; waiting: (item: string) => string }> = {
+  DescribeNatGateways: {
+    set: 'natGatewaySet',
+    id: 'natGatewayId',
+    created: 'CreateNatGateway',
+    ms: (plan) => plan.natPendingMs,
+    waiting: (item) => item.replace(/<state>available<\/state>/, '<state>pending</state>'),
+  },
+  DescribeInstanceStatus: {
+    set: 'instanceStatusSet',
+    id: 'instanceId',
+    created: 'RunInstances',
+    ms: (plan) => plan.statusChecksMs,
+    waiting: (item) => item.replace(/<status>(ok|passed)<\/status>/g, '<status>initializing</status>'),
+  },
+};
+
+/** The ids a create's response names, for the creates whose resources AWS makes wait. */
+function idsOfLongWait(action: string, xml: string): string[] {
+  const element = Object.values(longWaits).find((w) => w.created === action)?.id;
+  return element ? [...xml.matchAll(new RegExp(`<${element}>([^<]+)</${element}>`, 'g'))].map((m) => m[1]!) : [];
 }
 
 /** Query parameters that name resources in a describe, and the NotFound code AWS answers for each. */
@@ -466,6 +510,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
     hung: 0,
     notVisible: 0,
     refused: 0,
+    stillWaiting: 0,
     byAction: {},
   });
   const proxy = {
@@ -484,6 +529,8 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
   /** Ids still settling: when each becomes visible, and what AWS answers until then. */
   let settling = new Map<string, { until: number; code: string; message: string }>();
   let refusedSoFar = new Map<string, number>();
+  /** When each NAT gateway and instance created through the proxy was created (for long waits). */
+  let createdAt = new Map<string, number>();
   const settlingId = (value: string) => {
     const s = settling.get(value);
     if (s && s.until <= Date.now()) settling.delete(value);
@@ -763,6 +810,18 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
         }
       }
       if (removesDependant.has(action)) dependantRemoved = true;
+      for (const id of idsOfLongWait(action, text)) createdAt.set(id, Date.now());
+      const wait = longWaits[action];
+      if (wait && wait.ms(plan) > 0) {
+        const shown = rewriteListed(upstream.body.toString('utf8'), wait.set, wait.id, (id, item) => {
+          const born = createdAt.get(id);
+          return born !== undefined && Date.now() - born < wait.ms(plan) ? wait.waiting(item) : undefined;
+        });
+        if (shown.changed.length) {
+          stats.stillWaiting++;
+          upstream = { ...upstream, body: Buffer.from(shown.xml, 'utf8') };
+        }
+      }
     }
 
     const index = record.mutatingIndex;
@@ -852,6 +911,7 @@ export async function startFaultProxy(target: string, plan: Partial<FaultPlan> =
       freshIds = new Set();
       settling = new Map();
       refusedSoFar = new Map();
+      createdAt = new Map();
       refusedOnce = new Set();
       dependantRemoved = false;
       tokenResponses = new Map();
