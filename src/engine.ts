@@ -36,6 +36,7 @@ import { billedParts, costNotes, costReport, currentCost, instanceProductsQuery,
 import { imageAliases, resolveImage, type ResolvedImage } from './aws/images';
 import { decodeAuthorization, refusalFor, type RefusalFacts } from './aws/refusals';
 import { zonesOffering } from './aws/offerings';
+import { kindWord } from './core/vocabulary';
 
 export type { EngineApi, DestroyOptions } from './core/engine-api';
 
@@ -328,7 +329,7 @@ function plainAction(a: PlannedAction): string {
 function explain(action: PlannedAction | Step, error: unknown): { message: string; code?: string } {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action as PlannedAction), action.kind, action.name, raw);
+  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action as PlannedAction), kindWord(action.kind), action.name, raw);
   return code && code !== 'Error' ? { message, code } : { message };
 }
 
@@ -401,7 +402,7 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
           const planned = plan.actions[step.actionIndex]!;
           const target = (planned.id ? strayById.get(planned.id) : undefined) ?? facts.observed[step.name];
           if (target) {
-            if (step.action === 'replace') session.emit({ type: 'progress', name: step.name, kind: step.kind, message: t('deleting the old {0} ({1})', step.kind, target.id) });
+            if (step.action === 'replace') session.emit({ type: 'progress', name: step.name, kind: step.kind, message: t('deleting the old {0} ({1})', kindWord(step.kind), target.id) });
             await provider.delete(ctx, target);
           }
           await writer.update((s) => {

@@ -15,11 +15,14 @@ import { components, type Component, type Kind } from './model';
 import { statusOf, type ComponentStatus, type StateFile } from './state';
 import { isAnywhere } from './cidr';
 import { formatPorts, parsePortRange } from './ports';
+import { kindWord, statusSymbol, statusWord } from './vocabulary';
 import type { DiagramNodeInfo, DiagramNodeKind, PathRole } from '../shared/protocol';
 
 /** Names of the two outside nodes in traffic hops. */
 export const INTERNET = '#internet';
 export const YOUR_PC = '#pc';
+
+export { kindWord, statusWord };
 
 /** One arrow of a traffic path, between component names (or INTERNET / YOUR_PC). */
 export interface TrafficHop {
@@ -114,56 +117,6 @@ export const collapseThreshold = 150;
 /** Above this many security groups (or key pairs) in a collapsed picture, they become one node. */
 const summarizeAbove = 12;
 const maxRuleLines = 5;
-
-const statusSymbol: Record<ComponentStatus, string> = {
-  planned: '○',
-  'in-progress': '◐',
-  created: '●',
-  failed: '✖',
-  drifted: '⚠',
-};
-
-export function statusWord(status: ComponentStatus): string {
-  switch (status) {
-    case 'planned':
-      return t('planned');
-    case 'in-progress':
-      return t('in progress');
-    case 'created':
-      return t('created');
-    case 'failed':
-      return t('failed');
-    case 'drifted':
-      return t('drifted');
-  }
-}
-
-export function kindWord(kind: Kind): string {
-  switch (kind) {
-    case 'vpc':
-      return t('VPC');
-    case 'subnet':
-      return t('subnet');
-    case 'internetGateway':
-      return t('internet gateway');
-    case 'routeTable':
-      return t('route table');
-    case 'securityGroup':
-      return t('security group');
-    case 'networkAcl':
-      return t('network ACL');
-    case 'networkInterface':
-      return t('network interface');
-    case 'elasticIp':
-      return t('Elastic IP');
-    case 'natGateway':
-      return t('NAT gateway');
-    case 'keyPair':
-      return t('key pair');
-    case 'instance':
-      return t('EC2 instance');
-  }
-}
 
 const kindIcon: Partial<Record<DiagramNodeKind, string>> = {
   internet: '🌐',

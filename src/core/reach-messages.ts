@@ -2,6 +2,7 @@
 // Hop details are short and name the rule or route used; reasons are for beginners: what blocks,
 // why, and what to write in the blueprint to open it.
 import { t } from '@vscode/l10n';
+import { isKind, kindWord } from './vocabulary';
 
 export interface Traffic {
   protocol: 'tcp' | 'udp' | 'icmp';
@@ -202,18 +203,10 @@ export const instanceNotRunning = (instance: string, state: string) =>
 
 // The verdict as text (CLI, output channel).
 export const hopKindWord = (kind: string): string => {
+  if (isKind(kind)) return kindWord(kind);
   switch (kind) {
     case 'internet': return t('internet');
-    case 'vpc': return t('VPC');
-    case 'internetGateway': return t('internet gateway');
-    case 'elasticIp': return t('Elastic IP');
     case 'publicIp': return t('public IP');
-    case 'natGateway': return t('NAT gateway');
-    case 'routeTable': return t('route table');
-    case 'networkAcl': return t('network ACL');
-    case 'securityGroup': return t('security group');
-    case 'networkInterface': return t('network interface');
-    case 'instance': return t('instance');
     default: return kind;
   }
 };

@@ -22,6 +22,7 @@ import { parsePortRange, type PortRange } from './ports';
 import { reachDiagnostics } from './reach';
 import { sshPortDiagnostics } from './ssh-target';
 import { checkUserData } from './user-data-check';
+import { kindWord } from './vocabulary';
 import type { UserDataFileReader } from './user-data-file';
 
 export interface ValidationResult {
@@ -659,22 +660,6 @@ function worldOpenWarnings(protocol: string, ports: PortRange, sshPorts: Set<num
     if (covers(Number(p))) add('warning', 'database-open-to-world', t('{0} (port {1}) is open to anyone on the internet. Databases should be reached from inside the VPC or through a tunnel.', name, p), path);
 }
 
-function kindWord(kind: Kind): string {
-  switch (kind) {
-    case 'vpc': return t('VPC');
-    case 'subnet': return t('subnet');
-    case 'internetGateway': return t('internet gateway');
-    case 'routeTable': return t('route table');
-    case 'securityGroup': return t('security group');
-    case 'networkAcl': return t('network ACL');
-    case 'networkInterface': return t('network interface');
-    case 'elasticIp': return t('Elastic IP');
-    case 'natGateway': return t('NAT gateway');
-    case 'keyPair': return t('key pair');
-    case 'instance': return t('instance');
-  }
-}
-
 function reservedWhy(why: string): string {
   switch (why) {
     case 'network address': return t('the network address');
@@ -689,4 +674,4 @@ export function generatedDescription(name: string): string {
   return `${name} (managed by EC2 Blueprint)`;
 }
 
-export { kindWord };
+export { kindWord } from './vocabulary';

@@ -7,7 +7,7 @@ import type { Plan } from '../core/plan';
 import { statusOf } from '../core/state';
 import { isBlueprintPath, type ValidationCache } from './blueprint-files';
 import { toRange } from './diagnostics';
-import { statusLabel } from './labels';
+import { statusWord } from '../core/vocabulary';
 import type { StateStore } from './state-store';
 
 export class BlueprintCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -39,13 +39,13 @@ export class BlueprintCodeLens implements vscode.CodeLensProvider, vscode.Dispos
       const resource = state?.resources[c.name];
       const planned = plan?.actions.find((a) => a.name === c.name);
       if (!resource) {
-        if (status === 'in-progress') lenses.push(new vscode.CodeLens(at, { title: `$(sync~spin) ${statusLabel(status)}`, command: '' }));
+        if (status === 'in-progress') lenses.push(new vscode.CodeLens(at, { title: `$(sync~spin) ${statusWord(status, 'list')}`, command: '' }));
         else if (status === 'failed') {
           lenses.push(new vscode.CodeLens(at, { title: `$(error) ${vscode.l10n.t('failed: {0}', shorten(state?.failures?.[c.name]?.message ?? ''))}`, command: 'ec2Blueprint.showLog' }));
           lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('Retry'), command: 'ec2Blueprint.applyComponent', arguments: args }));
         } else lenses.push(new vscode.CodeLens(at, { title: `$(add) ${vscode.l10n.t('Create')}`, tooltip: vscode.l10n.t('Create {0} (and anything it needs first)', c.name), command: 'ec2Blueprint.applyComponent', arguments: args }));
       } else {
-        lenses.push(new vscode.CodeLens(at, { title: `${resource.id} · ${statusLabel(status)}`, tooltip: vscode.l10n.t('Show in the resource view'), command: 'ec2Blueprint.resources.focus' }));
+        lenses.push(new vscode.CodeLens(at, { title: `${resource.id} · ${statusWord(status, 'list')}`, tooltip: vscode.l10n.t('Show in the resource view'), command: 'ec2Blueprint.resources.focus' }));
         if (status === 'drifted' || (planned && (planned.action === 'update' || planned.action === 'replace'))) {
           const title = planned?.action === 'replace' ? vscode.l10n.t('Replace') : vscode.l10n.t('Update');
           lenses.push(new vscode.CodeLens(at, { title, tooltip: planned?.reason ?? (resource.drift ?? []).join('; '), command: 'ec2Blueprint.applyComponent', arguments: args }));

@@ -1,33 +1,7 @@
-// Words and icons for kinds and statuses, shared by the CodeLens, the resource view and the picks.
+// Icons and colours of statuses in the resource view and the picks (their words are in
+// src/core/vocabulary.ts).
 import * as vscode from 'vscode';
-import type { Kind } from '../core/model';
 import type { ComponentStatus } from '../core/state';
-
-export function kindLabel(kind: Kind): string {
-  switch (kind) {
-    case 'vpc': return vscode.l10n.t('VPC');
-    case 'subnet': return vscode.l10n.t('subnet');
-    case 'internetGateway': return vscode.l10n.t('internet gateway');
-    case 'routeTable': return vscode.l10n.t('route table');
-    case 'securityGroup': return vscode.l10n.t('security group');
-    case 'networkAcl': return vscode.l10n.t('network ACL');
-    case 'networkInterface': return vscode.l10n.t('network interface');
-    case 'elasticIp': return vscode.l10n.t('Elastic IP');
-    case 'natGateway': return vscode.l10n.t('NAT gateway');
-    case 'keyPair': return vscode.l10n.t('key pair');
-    case 'instance': return vscode.l10n.t('instance');
-  }
-}
-
-export function statusLabel(status: ComponentStatus): string {
-  switch (status) {
-    case 'planned': return vscode.l10n.t('not created');
-    case 'in-progress': return vscode.l10n.t('in progress');
-    case 'created': return vscode.l10n.t('created');
-    case 'failed': return vscode.l10n.t('failed');
-    case 'drifted': return vscode.l10n.t('drifted');
-  }
-}
 
 /** A codicon name for the status. */
 export function statusIcon(status: ComponentStatus): string {

@@ -6,7 +6,8 @@ import { components, dependencyOrder, type Kind } from '../core/model';
 import { statusOf, type ComponentStatus } from '../core/state';
 import { blueprintGlob, type ValidationCache } from './blueprint-files';
 import { textOf } from './context';
-import { kindLabel, statusColor, statusIcon, statusLabel } from './labels';
+import { statusColor, statusIcon } from './labels';
+import { kindWord, statusWord } from '../core/vocabulary';
 import type { StateStore } from './state-store';
 
 export interface BlueprintNode {
@@ -95,10 +96,10 @@ export class ResourceView implements vscode.TreeDataProvider<ResourceNode>, vsco
     }
     const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.blueprintUri.toString()}#${node.name}`;
-    item.description = [kindLabel(node.kind), node.id ?? statusLabel(node.status)].join(' · ');
+    item.description = [kindWord(node.kind), node.id ?? statusWord(node.status, 'list')].join(' · ');
     item.iconPath = new vscode.ThemeIcon(statusIcon(node.status), statusColor(node.status));
     item.tooltip = new vscode.MarkdownString(
-      `**${node.name}** — ${kindLabel(node.kind)}\n\n${vscode.l10n.t('Status')}: ${statusLabel(node.status)}${node.id ? `\n\n${vscode.l10n.t('AWS id')}: \`${node.id}\`` : ''}`,
+      `**${node.name}** — ${kindWord(node.kind)}\n\n${vscode.l10n.t('Status')}: ${statusWord(node.status, 'list')}${node.id ? `\n\n${vscode.l10n.t('AWS id')}: \`${node.id}\`` : ''}`,
     );
     item.contextValue = `component.${node.status}${node.id ? '.hasId' : ''}`;
     item.command = { command: 'ec2Blueprint.revealInYaml', title: vscode.l10n.t('Reveal in YAML'), arguments: [node] };

@@ -7,7 +7,7 @@ import { BlueprintError } from '../core/errors';
 import { isCredentialsProblem } from './credentials';
 import { showCredentialsGuidance } from './errors';
 import type { CommandContext, OpenBlueprint } from './commands/command';
-import { kindLabel } from './labels';
+import { kindWord } from '../core/vocabulary';
 import { diagnosticSource, toRange } from './diagnostics';
 import type { Range } from '../core/diagnostics';
 import type { PreflightCheck } from '../core/preflight';
@@ -43,13 +43,13 @@ export function describeEvent(event: EngineEvent): string | undefined {
     case 'note':
       return event.message;
     case 'started':
-      return vscode.l10n.t('{0} {1} "{2}"…', actionWord(event.action), kindLabel(event.kind), event.name);
+      return vscode.l10n.t('{0} {1} "{2}"…', actionWord(event.action), kindWord(event.kind), event.name);
     case 'progress':
       return `${event.name}: ${event.message}`;
     case 'done':
-      return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), kindLabel(event.kind), event.name, event.id ? ` (${event.id})` : '');
+      return vscode.l10n.t('{0} {1} "{2}": done{3}', actionWord(event.action), kindWord(event.kind), event.name, event.id ? ` (${event.id})` : '');
     case 'failed':
-      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindLabel(event.kind), event.name, event.message) + (event.advice ? ` ${event.advice.message}` : '');
+      return vscode.l10n.t('{0} {1} "{2}" failed: {3}', actionWord(event.action), kindWord(event.kind), event.name, event.message) + (event.advice ? ` ${event.advice.message}` : '');
     case 'preflight':
       // The checks before the first change: each line when one failed (apply then stops there).
       return event.ok

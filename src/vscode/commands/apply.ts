@@ -7,7 +7,8 @@ import { dependenciesOf, type Component, type Kind } from '../../core/model';
 import { statusOf, type StateFile } from '../../core/state';
 import { httpUrlOf } from '../../core/http-wait';
 import { cancellationOf, runWithProgress } from '../run-engine';
-import { kindLabel, statusIcon, statusLabel } from '../labels';
+import { statusIcon } from '../labels';
+import { kindWord, statusWord } from '../../core/vocabulary';
 import type { CommandContext, OpenBlueprint } from './command';
 
 export async function applyAll(ctx: CommandContext, arg?: unknown, ...rest: unknown[]): Promise<RunResult | undefined> {
@@ -59,14 +60,14 @@ async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknow
   const state = await ctx.readState(bp.path);
   const candidates = kind ? bp.components.filter((c) => c.kind === kind) : bp.components;
   if (candidates.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} declares no {1}. Add one to the blueprint first.', path.basename(bp.path), kind ? kindLabel(kind) : vscode.l10n.t('component')));
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} declares no {1}. Add one to the blueprint first.', path.basename(bp.path), kind ? kindWord(kind) : vscode.l10n.t('component')));
     return undefined;
   }
   const wanted = nameOfArgument(nameArg) ?? nameOfArgument(arg);
   let component: Component | undefined;
   if (wanted) {
     component = candidates.find((c) => c.name === wanted);
-    if (!component) throw new Error(vscode.l10n.t('There is no {0} named "{1}" in {2}.', kind ? kindLabel(kind) : vscode.l10n.t('component'), wanted, path.basename(bp.path)));
+    if (!component) throw new Error(vscode.l10n.t('There is no {0} named "{1}" in {2}.', kind ? kindWord(kind) : vscode.l10n.t('component'), wanted, path.basename(bp.path)));
   } else if (candidates.length === 1 && kind) {
     component = candidates[0];
   } else {
@@ -76,8 +77,8 @@ async function applyOne(ctx: CommandContext, kind: Kind | undefined, arg: unknow
   const missing = missingDependencies(bp, component, state);
   if (missing.length > 0) ctx.log.info(vscode.l10n.t('"{0}" needs {1} first; they are created too.', component.name, missing.join(', ')));
   const title = missing.length > 0
-    ? vscode.l10n.t('Applying {0} {1} (and {2})', kindLabel(component.kind), component.name, missing.join(', '))
-    : vscode.l10n.t('Applying {0} {1}', kindLabel(component.kind), component.name);
+    ? vscode.l10n.t('Applying {0} {1} (and {2})', kindWord(component.kind), component.name, missing.join(', '))
+    : vscode.l10n.t('Applying {0} {1}', kindWord(component.kind), component.name);
   const only = component.name;
   return runWithProgress(ctx, bp, title, (options) => ctx.loadEngine().apply({ path: bp.path, text: bp.text }, { ...options, only }), cancellationOf(rest));
 }
@@ -93,13 +94,13 @@ async function pickComponent(bp: OpenBlueprint, candidates: Component[], state: 
     const missing = missingDependencies(bp, c, state);
     return {
       label: `$(${statusIcon(status)}) ${c.name}`,
-      description: [kindLabel(c.kind), statusLabel(status), id].filter(Boolean).join(' · '),
+      description: [kindWord(c.kind), statusWord(status, 'list'), id].filter(Boolean).join(' · '),
       ...(missing.length > 0 ? { detail: vscode.l10n.t('will also create: {0}', missing.join(', ')) } : {}),
       component: c,
     };
   });
   const picked = await vscode.window.showQuickPick(items, {
-    placeHolder: kind ? vscode.l10n.t('Which {0}?', kindLabel(kind)) : vscode.l10n.t('Which component? (in the order they are created)'),
+    placeHolder: kind ? vscode.l10n.t('Which {0}?', kindWord(kind)) : vscode.l10n.t('Which component? (in the order they are created)'),
     matchOnDescription: true,
     matchOnDetail: true,
   });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../core/engine-api';
 import { cancellationOf, runWithProgress } from '../run-engine';
-import { kindLabel } from '../labels';
+import { kindWord } from '../../core/vocabulary';
 import { destroyEndsLine } from '../cost';
 import type { CommandContext } from './command';
 
@@ -21,7 +21,7 @@ export async function destroy(ctx: CommandContext, ...args: unknown[]): Promise<
   // Without a state file the engine still finds what carries this stack's tags; name them all.
   const listed = existing.length > 0 ? existing : [...bp.components].reverse();
   if (!confirmedByArgument(args)) {
-    const lines = listed.map((c) => `• ${kindLabel(c.kind)} ${c.name}${state?.resources[c.name] ? ` (${state.resources[c.name]!.id})` : ''}`);
+    const lines = listed.map((c) => `• ${kindWord(c.kind)} ${c.name}${state?.resources[c.name] ? ` (${state.resources[c.name]!.id})` : ''}`);
     const ends = destroyEndsLine(ctx.costs.get(bp.path), bp.path);
     if (ends) lines.push('', ends);
     const destroyButton = vscode.l10n.t('Destroy');

@@ -3,6 +3,7 @@
 // Pure (@vscode/l10n, configured with VS Code's bundle at activation): the unit tests load it too.
 import { t } from '@vscode/l10n';
 import type { WebviewStrings } from '../../shared/protocol';
+import { statusWord } from '../../core/vocabulary';
 
 export function webviewStrings(): WebviewStrings {
   return {
@@ -22,11 +23,11 @@ export function webviewStrings(): WebviewStrings {
     exportSvg: t('Export as SVG'),
     exportPng: t('Export as PNG'),
     working: t('Working…'),
-    planned: t('planned'),
-    inProgress: t('in progress'),
-    created: t('created'),
-    failed: t('failed'),
-    drifted: t('drifted'),
+    planned: statusWord('planned'),
+    inProgress: statusWord('in-progress'),
+    created: statusWord('created'),
+    failed: statusWord('failed'),
+    drifted: statusWord('drifted'),
     legendInbound: t('inbound path'),
     legendReply: t('reply path'),
     // The webview fills in {0} and {1}: these keep them literally.
