@@ -1,3 +1,4 @@
+import { t } from '@vscode/l10n';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 export type Severity = 'error' | 'warning';
@@ -132,4 +133,26 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+}
+
+/** Past this many findings the rest is summarized: nobody reads the 201st, and a file of
+ * 100 000 unknown keys must not take minutes. */
+export const maxFindings = 200;
+
+export function capped(list: Diagnostic[]): Diagnostic[] {
+  if (list.length <= maxFindings) return list;
+  const kept = list.slice(0, maxFindings);
+  const last = kept[kept.length - 1]!;
+  kept.push(diagnostic('error', 'too-many-findings', t('More than {0} problems; fix these first, the rest is not shown.', maxFindings), { line: last.line, column: last.column, endLine: last.endLine, endColumn: last.endColumn }));
+  return kept;
+}
+
+export function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}|${d.line}|${d.column}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
