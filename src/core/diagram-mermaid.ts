@@ -15,8 +15,8 @@ export interface Diagram {
 /** The mermaid class of each status (mermaid class names avoid the hyphen). */
 export const statusClass: Record<ComponentStatus, string> = statusClassNames;
 
-/** Colours of the two traffic paths (the tutorial's blue in, orange back). */
-export const pathColours = { inbound: '#1f6feb', reply: '#e8710a' } as const;
+/** Colours of the traffic paths (the tutorial's blue in, orange back; teal for a private instance's way out through a NAT gateway). */
+export const pathColours = { inbound: '#1f6feb', reply: '#e8710a', outbound: '#0b7a75' } as const;
 
 const classDefs = [
   ...(Object.keys(statusStyles) as ComponentStatus[]).map(
@@ -88,15 +88,15 @@ export function mermaidOf(picture: Picture): Diagram {
   for (const box of picture.boxes) write(box, 0);
 
   const edges: DiagramEdgeInfo[] = [];
-  const styled: Record<'inbound' | 'reply', number[]> = { inbound: [], reply: [] };
+  const styled: Record<keyof typeof pathColours, number[]> = { inbound: [], reply: [], outbound: [] };
   for (const e of picture.edges) {
     const index = edges.length;
     const labelled = e.label && e.arrow !== '~~~' ? `${e.arrow}|"${wrapText(e.label, 34).map(escapeLabel).join('<br/>')}"|` : e.arrow;
     out.push(`  ${e.from} ${labelled} ${e.to}`);
     edges.push({ index, from: e.from, to: e.to, role: e.role, ...(e.label ? { label: e.label } : {}) });
-    if (e.role === 'inbound' || e.role === 'reply') styled[e.role].push(index);
+    if (e.role === 'inbound' || e.role === 'reply' || e.role === 'outbound') styled[e.role].push(index);
   }
-  for (const role of ['inbound', 'reply'] as const) {
+  for (const role of ['inbound', 'reply', 'outbound'] as const) {
     if (styled[role].length) out.push(`  linkStyle ${styled[role].join(',')} stroke:${pathColours[role]},stroke-width:3px,color:${pathColours[role]}`);
   }
 

@@ -29,12 +29,18 @@ export interface TrafficHop {
   from: string;
   to: string;
   label: string;
+  /** SSH through a jump host: 1 on the way to the jump host, 2 from the jump host to the instance
+   * (on its private address). Absent on a direct path. */
+  leg?: 1 | 2;
 }
 
 /** A traffic path to draw over the picture (from the traffic analysis, or simpleTrafficOverlay). */
 export interface TrafficOverlay {
   inbound: TrafficHop[];
   reply: TrafficHop[];
+  /** The instance's own way out to the internet through a NAT gateway (a private subnet), drawn
+   * with the reply (it goes out too). */
+  outbound?: TrafficHop[];
   /** Where the path stops, and why. */
   blockedAt?: { name: string; reason: string };
   /** Remarks written beside a component (the reply's two key points). */
@@ -246,7 +252,7 @@ class PictureBuilder {
     this.expanded = new Set(options.expand ?? []);
     // The subnet a drawn traffic path runs through is always drawn in full.
     if (this.collapsed && options.overlay) {
-      for (const hop of [...options.overlay.inbound, ...options.overlay.reply]) {
+      for (const hop of [...options.overlay.inbound, ...options.overlay.reply, ...(options.overlay.outbound ?? [])]) {
         for (const n of [hop.from, hop.to]) {
           const s = this.subnetOf(n);
           if (s) this.expanded.add(s);
@@ -637,9 +643,9 @@ class PictureBuilder {
     if (!overlay) return;
     const paths = this.options.paths ?? { inbound: true, reply: true };
     let number = 0;
-    for (const role of ['inbound', 'reply'] as const) {
-      const hops = overlay[role];
-      if (!paths[role]) {
+    for (const role of ['inbound', 'reply', 'outbound'] as const) {
+      const hops = overlay[role] ?? [];
+      if (!paths[role === 'outbound' ? 'reply' : role]) {
         number += hops.length;
         continue;
       }

@@ -240,6 +240,8 @@ export const natOut = (nat: string, subnet: string, address: string | undefined,
 export const natBackIn = (nat: string, privateIp: string) => t('{0} remembers the connection and sends the answer back to {1}', nat, privateIp);
 export const natGatewayOut = (address: string | undefined) =>
   t('sends the packet to the internet from the NAT gateway\'s address {0}', address ?? t('(its Elastic IP)'));
+export const keyPointNatWayOut = () =>
+  t('Key point: the NAT gateway is a way out only. The private instance can open connections to the internet (dnf update); nothing on the internet can open one to it.');
 export const natNoRouteReason = (nat: string, subnet: string, table: string, gateway: string) =>
   t('NAT gateway "{0}" is in subnet "{1}", whose route table "{2}" has no route 0.0.0.0/0 to internet gateway "{3}": the NAT gateway itself has no way out. Put it in a public subnet, or add {4} to "{2}".', nat, subnet, table, gateway, defaultRoute(gateway));
 

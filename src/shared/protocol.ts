@@ -74,7 +74,8 @@ export interface DiagramNodeInfo {
   added?: boolean;
 }
 
-export type PathRole = 'structure' | 'inbound' | 'reply' | 'note' | 'layout';
+/** `outbound`: an instance's own way out to the internet through a NAT gateway. */
+export type PathRole = 'structure' | 'inbound' | 'reply' | 'outbound' | 'note' | 'layout';
 
 export interface DiagramEdgeInfo {
   /** The edge's index in the mermaid text (what `linkStyle` counts). */

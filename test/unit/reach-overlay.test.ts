@@ -1,9 +1,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateBlueprint } from '../../src/core/validate';
-import { analyzeReach, reachOverlay, type ReachQuery } from '../../src/core/reach';
-import { buildDiagram, INTERNET, nodeId, YOUR_PC } from '../../src/core/diagram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeReach, diagramOverlay, reachOverlay, type ReachQuery } from '../../src/core/reach';
+import { buildDiagram, INTERNET, nodeId, YOUR_PC, type TrafficHop } from '../../src/core/diagram';
 import { tutorialText, tutorialWith } from './builders';
+
+const privateText = readFileSync(join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml'), 'utf8');
+const privateWith = (search: string, replacement: string) => {
+  if (!privateText.includes(search)) throw new Error(`fixture edit: "${search}" is not in the text`);
+  return privateText.replace(search, replacement);
+};
+const pairs = (hops: TrafficHop[] | undefined) => (hops ?? []).map((a) => [a.from, a.to, a.leg]);
+const bastion = 'ec2-bastion-Atsushi';
+const app = 'ec2-app-Atsushi';
 
 function overlayOf(text: string, query: ReachQuery = {}) {
   const bp = validateBlueprint(text).blueprint!;
@@ -80,5 +91,98 @@ describe('the verdict drawn on the diagram', () => {
     assert.equal(overlay.inbound.at(-1)!.to, INTERNET);
     assert.equal(overlay.reply[0]!.from, INTERNET);
     assert.equal(overlay.reply.at(-1)!.to, 'ec2-wp-RHEL8');
+  });
+});
+
+describe('the private subnet on the diagram: SSH in two legs through the jump host, the way out through the NAT gateway', () => {
+  test('both legs in order: your PC to the jump host, then the jump host to the private instance on its private address; the reply back over both', () => {
+    const bp = validateBlueprint(privateText).blueprint!;
+    const overlay = diagramOverlay(bp)!;
+    assert.deepEqual(pairs(overlay.inbound), [
+      [YOUR_PC, INTERNET, 1],
+      [INTERNET, 'igw-private-Atsushi', 1],
+      ['igw-private-Atsushi', 'rtb-public-Atsushi', 1],
+      ['rtb-public-Atsushi', 'seg-bastion-Atsushi', 1],
+      ['seg-bastion-Atsushi', bastion, 1],
+      [bastion, 'seg-bastion-Atsushi', 2],
+      ['seg-bastion-Atsushi', 'rtb-public-Atsushi', 2],
+      ['rtb-public-Atsushi', 'seg-app-Atsushi', 2],
+      ['seg-app-Atsushi', app, 2],
+    ]);
+    // Leg 2 starts at the jump host, toward the instance's private address; no arrow loops on a box.
+    assert.equal(overlay.inbound[5]!.label, `opens TCP 22 (SSH) to ${app} at 10.0.2.11`);
+    assert.match(overlay.inbound[8]!.label, /inbound rule tcp 22 from seg-bastion-Atsushi/);
+    assert.ok([...overlay.inbound, ...overlay.reply, ...(overlay.outbound ?? [])].every((a) => a.from !== a.to));
+    assert.deepEqual(pairs(overlay.reply), [
+      [app, 'seg-app-Atsushi', 2],
+      ['seg-app-Atsushi', 'seg-bastion-Atsushi', 2],
+      ['seg-bastion-Atsushi', bastion, 2],
+      [bastion, 'seg-bastion-Atsushi', 1],
+      ['seg-bastion-Atsushi', 'rtb-public-Atsushi', 1],
+      ['rtb-public-Atsushi', 'igw-private-Atsushi', 1],
+      ['igw-private-Atsushi', INTERNET, 1],
+      [INTERNET, YOUR_PC, 1],
+    ]);
+    assert.equal(overlay.blockedAt, undefined);
+    assert.equal(new Set(overlay.notes!.map((n) => `${n.at}|${n.text}`)).size, overlay.notes!.length, 'no note twice');
+  });
+
+  test('the private instance goes out through the NAT gateway in the public subnet, and a note says it is a way out only', () => {
+    const bp = validateBlueprint(privateText).blueprint!;
+    const overlay = diagramOverlay(bp)!;
+    assert.deepEqual(pairs(overlay.outbound), [
+      [app, 'seg-app-Atsushi', undefined],
+      ['seg-app-Atsushi', 'rtb-private-Atsushi', undefined],
+      ['rtb-private-Atsushi', 'nat-1a-Atsushi', undefined],
+      ['nat-1a-Atsushi', 'rtb-public-Atsushi', undefined],
+      ['rtb-public-Atsushi', 'igw-private-Atsushi', undefined],
+      ['igw-private-Atsushi', INTERNET, undefined],
+    ]);
+    assert.match(overlay.outbound![0]!.label, /^sends TCP 443 \(HTTPS\)/);
+    assert.equal(overlay.outbound![2]!.label, 'route 0.0.0.0/0 → nat-1a-Atsushi');
+    assert.match(overlay.outbound![3]!.label, /replaces the source 10\.0\.2\.11 with its own address/);
+    assert.ok(overlay.notes!.some((n) => n.at === 'nat-1a-Atsushi' && /way out only/.test(n.text)));
+    // The tutorial, without a NAT gateway, has no such path.
+    assert.equal(diagramOverlay(validateBlueprint(tutorialText).blueprint!)!.outbound, undefined);
+  });
+
+  test('a client the jump host\'s group does not let in: leg 1 blocks at that group, and the reason names the leg', () => {
+    const bp = validateBlueprint(privateWith('{ protocol: tcp, port: 22, source: 0.0.0.0/0, description: SSH }', '{ protocol: tcp, port: 22, source: 203.0.113.0/24, description: SSH }')).blueprint!;
+    const overlay = reachOverlay(bp, analyzeReach(bp, { to: app, from: '198.51.100.7' }));
+    assert.deepEqual(pairs(overlay.inbound), [
+      [YOUR_PC, INTERNET, 1],
+      [INTERNET, 'igw-private-Atsushi', 1],
+      ['igw-private-Atsushi', 'rtb-public-Atsushi', 1],
+      ['rtb-public-Atsushi', 'seg-bastion-Atsushi', 1],
+    ]);
+    assert.deepEqual(overlay.reply, []);
+    assert.equal(overlay.blockedAt!.name, 'seg-bastion-Atsushi');
+    assert.match(overlay.blockedAt!.reason, /^Leg 1 \(your PC → jump host "ec2-bastion-Atsushi"\) is blocked/);
+    // From the allowed addresses, both legs pass.
+    assert.equal(reachOverlay(bp, analyzeReach(bp, { to: app, from: '203.0.113.9' })).blockedAt, undefined);
+  });
+
+  test('a private instance whose group does not let the jump host in: leg 1 passes, leg 2 blocks at the instance\'s group', () => {
+    const bp = validateBlueprint(privateWith('source: seg-bastion-Atsushi, description: SSH from the bastion', 'source: 10.0.9.0/24, description: SSH from elsewhere')).blueprint!;
+    const overlay = diagramOverlay(bp)!;
+    assert.deepEqual(overlay.inbound.map((a) => a.leg), [1, 1, 1, 1, 1, 2, 2, 2]);
+    assert.equal(overlay.inbound.at(-1)!.to, 'seg-app-Atsushi');
+    assert.equal(overlay.blockedAt!.name, 'seg-app-Atsushi');
+    assert.match(overlay.blockedAt!.reason, /^Leg 2 \(jump host "ec2-bastion-Atsushi" → "ec2-app-Atsushi"\) is blocked/);
+  });
+
+  test('the mermaid text draws both legs in the inbound colour and the way out in its own', () => {
+    const bp = validateBlueprint(privateText).blueprint!;
+    const overlay = diagramOverlay(bp)!;
+    const diagram = buildDiagram(bp, { overlay });
+    assert.equal(diagram.edges.filter((e) => e.role === 'inbound').length, overlay.inbound.length);
+    assert.equal(diagram.edges.filter((e) => e.role === 'reply').length, overlay.reply.length);
+    const out = diagram.edges.filter((e) => e.role === 'outbound');
+    assert.ok(out.some((e) => e.from === nodeId(app) && e.to === nodeId('seg-app-Atsushi')));
+    assert.ok(out.some((e) => e.from === nodeId('igw-private-Atsushi') && e.to === 'ext_internet'));
+    assert.ok(diagram.edges.some((e) => e.role === 'inbound' && e.from === nodeId(bastion) && /opens TCP 22 \(SSH\) to ec2-app-Atsushi at 10\.0\.2\.11/.test(e.label ?? '')));
+    assert.match(diagram.mermaid, /linkStyle [\d,]+ stroke:#0b7a75/);
+    // Without the reply toggle the way out is not drawn either.
+    assert.equal(buildDiagram(bp, { overlay, paths: { inbound: true, reply: false } }).edges.filter((e) => e.role === 'outbound').length, 0);
   });
 });

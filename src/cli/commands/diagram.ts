@@ -12,7 +12,7 @@ import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../c
 import { tutorialSteps } from '../../core/diagram-steps';
 import { diagramMessage } from '../../vscode/diagram/message';
 import { drawPicture } from '../diagram-picture';
-import { reachOverlay, sshReachOf } from '../../core/reach';
+import { diagramOverlay } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 
 export const diagram: CliCommand = {
@@ -69,9 +69,7 @@ export const diagram: CliCommand = {
 };
 
 function trafficOverlay(bp: Blueprint, state: StateFile | undefined): TrafficOverlay {
-  const instance = bp.instances?.[0];
-  if (!instance) return simpleTrafficOverlay(bp, state ? { state } : {});
-  return reachOverlay(bp, sshReachOf(bp, instance.name, state ? { state } : {}));
+  return diagramOverlay(bp, state ? { state } : {}) ?? simpleTrafficOverlay(bp, state ? { state } : {});
 }
 
 function readState(path: string, warn: (message: string) => void): StateFile | undefined {

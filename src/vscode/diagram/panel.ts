@@ -8,7 +8,7 @@ import { validateBlueprint } from '../../core/validate';
 import { components } from '../../core/model';
 import { statePathFor, type StateFile } from '../../core/state';
 import { nodeId, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
-import { reachOverlay, sshReachOf } from '../../core/reach';
+import { diagramOverlay } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 import type { EngineEvent } from '../../core/events';
 import type { SourceMap } from '../../core/diagnostics';
@@ -263,10 +263,8 @@ export class DiagramPanel implements vscode.Disposable {
   }
 
   private overlay(bp: Blueprint): TrafficOverlay | undefined {
-    const instance = bp.instances?.[0];
-    if (!instance) return undefined;
     try {
-      return reachOverlay(bp, sshReachOf(bp, instance.name, this.state ? { state: this.state } : {}));
+      return diagramOverlay(bp, this.state ? { state: this.state } : {});
     } catch (error) {
       this.ctx.log.warn(`traffic analysis failed, using the simple check: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
