@@ -267,7 +267,7 @@ async function createOrAdopt(session: Session, ctx: ProviderContext, name: strin
     removeOrphanKeyFile(session, name, previous.attributes.keyFile);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await provider.create(ctx, name, desired as never);
+      return await provider.create(ctx, name, desired);
     } catch (error) {
       const code = errorCode(error);
       // A name AWS says is taken may be ours from a run that was cut off while AWS finished it.
@@ -293,7 +293,7 @@ async function createOrAdopt(session: Session, ctx: ProviderContext, name: strin
       }
       if (found) {
         ctx.progress(t('found {0}: adopting it', found.id));
-        return provider.update(ctx, withLocalAttributes(session, found, component), desired as never, {});
+        return provider.update(ctx, withLocalAttributes(session, found, component), desired, {});
       }
     }
   }
@@ -321,15 +321,15 @@ async function observeOrExplain(session: Session): Promise<Facts> {
   }
 }
 
-function plainAction(a: PlannedAction): string {
+function plainAction(a: { action: PlannedAction['action'] }): string {
   return { create: t('create'), update: t('update'), replace: t('replace'), delete: t('delete'), keep: t('keep') }[a.action];
 }
 
 /** "Could not create security group "x": <what AWS said>" — the AWS code stays as the cause. */
-function explain(action: PlannedAction | Step, error: unknown): { message: string; code?: string } {
+function explain(action: Step, error: unknown): { message: string; code?: string } {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action as PlannedAction), kindWord(action.kind), action.name, raw);
+  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action), kindWord(action.kind), action.name, raw);
   return code && code !== 'Error' ? { message, code } : { message };
 }
 
@@ -367,25 +367,20 @@ async function adviceFor(session: Session, ctx: ProviderContext, step: Step, err
   return { message: entry.advice(facts), ...(path ? { range: rangeInText(session.input.text, path) } : {}) };
 }
 
-async function runSteps(session: Session, result: PlanResult, facts: Facts, options: EngineOptions): Promise<RunResult> {
+async function runSteps(session: Session, result: PlanResult, options: EngineOptions): Promise<RunResult> {
   const writer = new StateWriter(session.statePath, session.state);
   const { plan, steps } = result;
   const byName = new Map(session.list.map((c) => [c.name, c]));
   const failures: RunResult['failures'] = [];
-  const stepsOfAction = new Map<number, Step[]>();
-  for (const s of steps) stepsOfAction.set(s.actionIndex, [...(stepsOfAction.get(s.actionIndex) ?? []), s]);
-  const strayById = new Map(facts.strays.map((s) => [s.id, s]));
   const now = () => new Date().toISOString();
 
   const tasks = steps.map((step) => ({
     id: step.id,
     dependsOn: step.dependsOn,
     run: async (signal: AbortSignal) => {
-      const first = stepsOfAction.get(step.actionIndex)![0] === step;
-      const last = stepsOfAction.get(step.actionIndex)!.at(-1) === step;
+      const { first, last, action, target } = step;
       const ctx = { ...providerContext(session, (message) => session.emit({ type: 'progress', name: step.name, kind: step.kind, message })), signal };
       const provider = providerFor(step.kind);
-      const action = step.action as 'create' | 'update' | 'replace' | 'delete';
       if (first) session.emit({ type: 'started', name: step.name, kind: step.kind, action: step.action });
       // Marked as running (written in order, not waited for: a crash is recovered from the tags).
       void writer.update((s) => {
@@ -399,8 +394,6 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
       try {
         let id: string | undefined;
         if (step.phase === 'delete') {
-          const planned = plan.actions[step.actionIndex]!;
-          const target = (planned.id ? strayById.get(planned.id) : undefined) ?? facts.observed[step.name];
           if (target) {
             if (step.action === 'replace') session.emit({ type: 'progress', name: step.name, kind: step.kind, message: t('deleting the old {0} ({1})', kindWord(step.kind), target.id) });
             await provider.delete(ctx, target);
@@ -415,10 +408,9 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
           const component = byName.get(step.name)!;
           const desired = desiredOf(session.bp, component, (name) => session.state.resources[name]?.id);
           const previous = session.state.resources[step.name];
-          const current = step.action === 'update' ? facts.observed[step.name] : undefined;
-          const resource = current
-            ? await provider.update(ctx, current, desired as never, (previous?.attributes.tags ?? {}) as Tags)
-            : await createOrAdopt(session, ctx, step.name, desired as never);
+          const resource = target
+            ? await provider.update(ctx, target, desired, (previous?.attributes.tags ?? {}) as Tags)
+            : await createOrAdopt(session, ctx, step.name, desired);
           id = resource.id;
           await writer.update((s) => {
             s.resources[step.name] = {
@@ -458,10 +450,12 @@ async function runSteps(session: Session, result: PlanResult, facts: Facts, opti
     const spec = step.kind === 'instance' && step.phase === 'apply' ? session.bp.instances?.find((i) => i.name === step.name) : undefined;
     if (spec) void resolveImage(providerContext(session), spec.image, spec.instanceType);
   }
-  // The calls an action usually makes one after another, so the longest chains start first.
-  const callsOf: Record<Kind, number> = { vpc: 1, subnet: 1, internetGateway: 2, routeTable: 3, securityGroup: 2, networkAcl: 4, networkInterface: 1, elasticIp: 2, natGateway: 3, keyPair: 1, instance: 6 };
+  // The longest chains of calls start first.
   const stepById = new Map(steps.map((s) => [s.id, s]));
-  const chain = remainingChain(tasks, (id) => (stepById.get(id)!.phase === 'delete' ? 2 : callsOf[stepById.get(id)!.kind]));
+  const chain = remainingChain(tasks, (id) => {
+    const step = stepById.get(id)!;
+    return providerFor(step.kind).calls[step.phase];
+  });
   const outcome = await execute(tasks, {
     parallelism: options.parallelism ?? defaultParallelism,
     priority: (id) => chain.get(id) ?? 0,
@@ -603,7 +597,7 @@ async function apply(input: BlueprintInput, options: ApplyOptions): Promise<RunR
     // This run holds the lock, so actions marked as running were left by a run that died.
     const stale = !!session.state.operations;
     if (adoptKept(session, result.plan, facts) || stale || !existsSync(session.statePath)) await writer.update((s) => delete s.operations);
-    const run = await runSteps(session, result, facts, options);
+    const run = await runSteps(session, result, options);
     if (!run.ok) session.emit({ type: 'note', message: leftAfterFailure(session.state) });
     return run;
   } finally {
@@ -645,7 +639,7 @@ async function destroy(input: BlueprintInput, options: DestroyOptions): Promise<
     session.emit({ type: 'plan', plan: result.plan });
     if (options.confirm && result.plan.actions.length && !(await options.confirm(result.plan)))
       throw new BlueprintError('usage', t('Nothing was deleted.'));
-    const run = await runSteps(session, result, facts, options);
+    const run = await runSteps(session, result, options);
     // Forget what AWS no longer has; when nothing is left the state file goes too. A key file the
     // engine wrote for a key pair that is gone (a destroy cut off between the two) goes with it.
     for (const [name, r] of Object.entries(session.state.resources)) {

@@ -37,6 +37,7 @@ async function disassociate(ctx: ProviderContext, associationId: string) {
 
 export const elasticIpProvider: Provider<'elasticIp'> = {
   kind: 'elasticIp',
+  calls: { apply: 2, delete: 2 },
   permissions: { read: ['DescribeAddresses'], create: ['AllocateAddress', 'AssociateAddress'], update: ['AssociateAddress', 'DisassociateAddress'], delete: ['DisassociateAddress', 'ReleaseAddress'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeAddressesCommand({ Filters: stackFilters(ctx.stack) }));

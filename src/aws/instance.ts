@@ -123,6 +123,7 @@ function withLocal(resource: ObservedResource, desired: InstanceAttributes, imag
 
 export const instanceProvider: Provider<'instance'> = {
   kind: 'instance',
+  calls: { apply: 6, delete: 2 },
   permissions: { read: ['DescribeInstances', 'DescribeVolumes', 'DescribeInstanceAttribute', 'DescribeInstanceStatus', 'DescribeImages'], create: ['RunInstances'], update: ['ModifyInstanceAttribute', 'ModifyInstanceMetadataOptions', 'ModifyVolume', 'StopInstances', 'StartInstances'], delete: ['TerminateInstances'] },
   async list(ctx) {
     const out = await ctx.ec2.send(

@@ -39,6 +39,7 @@ async function attach(ctx: ProviderContext, gatewayId: string, vpcId: string) {
 
 export const internetGatewayProvider: Provider<'internetGateway'> = {
   kind: 'internetGateway',
+  calls: { apply: 2, delete: 2 },
   permissions: { read: ['DescribeInternetGateways'], create: ['CreateInternetGateway', 'AttachInternetGateway'], update: ['AttachInternetGateway', 'DetachInternetGateway'], delete: ['DetachInternetGateway', 'DeleteInternetGateway'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeInternetGatewaysCommand({ Filters: stackFilters(ctx.stack) }));

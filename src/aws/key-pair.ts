@@ -54,6 +54,7 @@ const toObserved = (k: KeyPairInfo) =>
 
 export const keyPairProvider: Provider<'keyPair'> = {
   kind: 'keyPair',
+  calls: { apply: 1, delete: 2 },
   permissions: { read: ['DescribeKeyPairs'], create: ['CreateKeyPair', 'ImportKeyPair'], update: [], delete: ['DeleteKeyPair'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeKeyPairsCommand({ Filters: stackFilters(ctx.stack) }));

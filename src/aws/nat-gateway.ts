@@ -103,6 +103,7 @@ async function releaseOwnAddresses(ctx: ProviderContext, name: string, only?: st
 
 export const natGatewayProvider: Provider<'natGateway'> = {
   kind: 'natGateway',
+  calls: { apply: 3, delete: 2 },
   permissions: { read: ['DescribeNatGateways', 'DescribeAddresses'], create: ['AllocateAddress', 'CreateNatGateway'], update: [], delete: ['DeleteNatGateway', 'ReleaseAddress'] },
   async list(ctx) {
     const [out, own] = await Promise.all([ctx.ec2.send(new DescribeNatGatewaysCommand({ Filter: stackFilters(ctx.stack) })), ownAddresses(ctx)]);

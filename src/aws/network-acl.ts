@@ -97,6 +97,7 @@ async function reconcileAssociations(ctx: ProviderContext, aclId: string, vpcId:
 
 export const networkAclProvider: Provider<'networkAcl'> = {
   kind: 'networkAcl',
+  calls: { apply: 4, delete: 2 },
   permissions: { read: ['DescribeNetworkAcls'], create: ['CreateNetworkAcl', 'CreateNetworkAclEntry', 'ReplaceNetworkAclAssociation'], update: ['CreateNetworkAclEntry', 'ReplaceNetworkAclEntry', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclAssociation'], delete: ['ReplaceNetworkAclAssociation', 'DeleteNetworkAcl'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: stackFilters(ctx.stack) }));

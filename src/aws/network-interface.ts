@@ -24,6 +24,7 @@ const toObserved = (n: NetworkInterface) =>
 
 export const networkInterfaceProvider: Provider<'networkInterface'> = {
   kind: 'networkInterface',
+  calls: { apply: 1, delete: 2 },
   permissions: { read: ['DescribeNetworkInterfaces'], create: ['CreateNetworkInterface'], update: ['ModifyNetworkInterfaceAttribute'], delete: ['DeleteNetworkInterface'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: stackFilters(ctx.stack) }));

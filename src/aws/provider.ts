@@ -39,6 +39,9 @@ export interface ProviderPermissions {
 export interface Provider<K extends Kind = Kind> {
   kind: K;
   permissions: ProviderPermissions;
+  /** How many calls a create (or an update) and a delete usually make one after another: the
+   * runner starts the longest chains first. */
+  calls: { apply: number; delete: number };
   /** Everything of this kind tagged with the stack. */
   list(ctx: ProviderContext): Promise<ObservedResource[]>;
   /** One resource by its id; undefined when it does not exist. */

@@ -92,6 +92,7 @@ async function reconcileAssociations(ctx: ProviderContext, tableId: string, name
 
 export const routeTableProvider: Provider<'routeTable'> = {
   kind: 'routeTable',
+  calls: { apply: 3, delete: 2 },
   permissions: { read: ['DescribeRouteTables'], create: ['CreateRouteTable', 'CreateRoute', 'AssociateRouteTable'], update: ['CreateRoute', 'ReplaceRoute', 'DeleteRoute', 'AssociateRouteTable', 'DisassociateRouteTable', 'ReplaceRouteTableAssociation'], delete: ['DisassociateRouteTable', 'DeleteRouteTable'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeRouteTablesCommand({ Filters: stackFilters(ctx.stack) }));

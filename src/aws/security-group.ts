@@ -89,6 +89,7 @@ function withSelf(desired: GroupAttributes, groupId: string): GroupAttributes {
 
 export const securityGroupProvider: Provider<'securityGroup'> = {
   kind: 'securityGroup',
+  calls: { apply: 2, delete: 2 },
   permissions: { read: ['DescribeSecurityGroups'], create: ['CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress'], update: ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress'], delete: ['RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'DeleteSecurityGroup'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx.stack) }));

@@ -8,6 +8,7 @@ const toObserved = (s: Subnet, tags?: Tags) =>
 
 export const subnetProvider: Provider<'subnet'> = {
   kind: 'subnet',
+  calls: { apply: 1, delete: 2 },
   permissions: { read: ['DescribeSubnets'], create: ['CreateSubnet'], update: [], delete: ['DeleteSubnet'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeSubnetsCommand({ Filters: stackFilters(ctx.stack) }));

@@ -7,6 +7,7 @@ const toObserved = (v: Vpc) => observed('vpc', v.VpcId!, { cidr: v.CidrBlock ?? 
 
 export const vpcProvider: Provider<'vpc'> = {
   kind: 'vpc',
+  calls: { apply: 1, delete: 2 },
   permissions: { read: ['DescribeVpcs'], create: ['CreateVpc'], update: [], delete: ['DeleteVpc'] },
   async list(ctx) {
     const out = await ctx.ec2.send(new DescribeVpcsCommand({ Filters: stackFilters(ctx.stack) }));

@@ -40,15 +40,21 @@ export interface Facts {
   newestImages?: Record<string, { imageId: string; imageName?: string }>;
 }
 
-/** One node of the execution graph: an apply (create/update/replace's create) or a delete. */
+/** One node of the execution graph: an apply (create/update/replace's create) or a delete. It
+ * carries all the runner needs, so the runner never looks back into the plan or the facts. */
 export interface Step {
   id: string;
   name: string;
   kind: Kind;
-  action: ActionKind;
+  action: Exclude<ActionKind, 'keep'>;
   phase: 'apply' | 'delete';
-  /** Index of the plan action this step carries out. */
-  actionIndex: number;
+  /** The first and the last step of its action (a replace has two: delete the old, create the new):
+   * the action is "started" at the first and "done" at the last. */
+  first: boolean;
+  last: boolean;
+  /** What AWS has now that the step acts on: the resource a delete removes (absent when it is gone
+   * already), the one an update changes in place. */
+  target?: ObservedResource;
   dependsOn: string[];
 }
 
@@ -323,7 +329,7 @@ export function planApply(bp: Blueprint, state: StateFile | undefined, facts: Fa
     if (a.kind === 'natGateway' && (a.action === 'create' || a.action === 'replace'))
       notes.push(t('NAT gateway "{0}" is billed by the hour even when idle (plus each GB it carries): destroy the stack when you are done with it.', a.name));
   const plan: Plan = { actions: selected, summary: summarize(selected), notes };
-  return { plan, steps: stepsOf(plan.actions, list) };
+  return { plan, steps: stepsOf(plan.actions, list, facts) };
 }
 
 /** Everything the stack owns, deleted in reverse dependency order. */
@@ -348,27 +354,33 @@ export function planDestroy(bp: Blueprint, facts: Facts): PlanResult {
     actions.push({ action: 'delete', kind: stray.kind, name: stray.name, id: stray.id, dependsOn: [], reason: t('It is tagged with this stack.') });
   }
   const plan: Plan = { actions, summary: summarize(actions), notes: [] };
-  return { plan, steps: stepsOf(actions, list) };
+  return { plan, steps: stepsOf(actions, list, facts) };
 }
 
 /** The execution graph: a step per create/update, two per replace (delete the old one, then create
  * the new one), one per delete. An apply waits for its dependencies' applies (and for the deletes of
  * the same kind, which may free a CIDR, an address or a name); a delete waits for the deletes of
  * whatever may use the thing. */
-export function stepsOf(actions: readonly PlannedAction[], list: readonly Component[]): Step[] {
+export function stepsOf(actions: readonly PlannedAction[], list: readonly Component[], facts: Facts): Step[] {
   const byName = new Map(list.map((c) => [c.name, c]));
+  const strayById = new Map(facts.strays.map((s) => [s.id, s]));
   const steps: Step[] = [];
   const applyIds = new Map<string, string>();
   const deletes: { step: Step; name: string; kind: Kind }[] = [];
   actions.forEach((a, i) => {
+    if (a.action === 'keep') return;
     const key = `${a.name}#${i}`;
+    const base = { name: a.name, kind: a.kind, action: a.action };
     if (a.action === 'delete' || a.action === 'replace') {
-      const step: Step = { id: `${key}:delete`, name: a.name, kind: a.kind, action: a.action, phase: 'delete', actionIndex: i, dependsOn: [] };
+      // A stray (a duplicate, or a component no longer declared) is found by its id.
+      const target = (a.id ? strayById.get(a.id) : undefined) ?? facts.observed[a.name];
+      const step: Step = { ...base, id: `${key}:delete`, phase: 'delete', first: true, last: a.action === 'delete', ...(target ? { target } : {}), dependsOn: [] };
       steps.push(step);
       deletes.push({ step, name: a.name, kind: a.kind });
     }
     if (a.action === 'create' || a.action === 'update' || a.action === 'replace') {
-      const step: Step = { id: `${key}:apply`, name: a.name, kind: a.kind, action: a.action, phase: 'apply', actionIndex: i, dependsOn: [] };
+      const target = a.action === 'update' ? facts.observed[a.name] : undefined;
+      const step: Step = { ...base, id: `${key}:apply`, phase: 'apply', first: a.action !== 'replace', last: true, ...(target ? { target } : {}), dependsOn: [] };
       if (a.action === 'replace') step.dependsOn.push(`${key}:delete`);
       steps.push(step);
       applyIds.set(a.name, step.id);
