@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { sshPortUserData, userDataHash } from '../core/user-data';
-import type { Attributes, Tags } from '../core/resource-model';
+import { stackTag, type Attributes, type Tags } from '../core/resource-model';
 import type { ObservedResource } from '../core/planner';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
 import { resolveImage } from './images';
@@ -175,7 +175,7 @@ export const instanceProvider: Provider<'instance'> = {
         ...(userData ? { UserData: Buffer.from(userData, 'utf8').toString('base64') } : {}),
         TagSpecifications: tagSpecifications(desired.networkInterfaceId ? ['instance', 'volume'] : ['instance', 'volume', 'network-interface'], desired.tags),
         // The same token on the SDK's own retries makes AWS launch one instance, not two.
-        ClientToken: `${desired.tags['blueprint:stack']}-${name}-${Date.now()}`.slice(0, 64),
+        ClientToken: `${desired.tags[stackTag]}-${name}-${Date.now()}`.slice(0, 64),
       }),
     );
     const id = out.Instances![0]!.InstanceId!;

@@ -10,6 +10,7 @@ import { parsePortRange } from './ports';
 import type { StateFile } from './state';
 import { instanceUserData } from './user-data';
 import { defaultSshUser } from './ssh-target';
+import { tagsFor as resourceTags } from './resource-model';
 
 /** A CloudFormation value: plain data or an intrinsic function ({ Ref }, { 'Fn::GetAtt' }, …). */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -161,8 +162,7 @@ const ref = (id: string): CfnValue => ({ Ref: id });
 const getAtt = (id: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [id, attribute] });
 
 function tagsFor(bp: Blueprint, name: string, extra: Record<string, string> | undefined): CfnValue[] {
-  const tags: Record<string, string> = { ...(extra ?? {}), Name: name, 'blueprint:stack': bp.stack, 'blueprint:name': name };
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  return Object.entries(resourceTags(bp, name, extra)).map(([Key, Value]) => ({ Key, Value }));
 }
 
 /** A blueprint protocol as CloudFormation writes it in security group rules. */

@@ -295,7 +295,7 @@ export function aclDifference(desired: readonly AclEntry[], observed: readonly A
 
 /** The tags the engine finds its resources by. They are written at creation; a resource
  * imported by id (its state record has none) is not tagged afterwards: import changes nothing. */
-const bookkeepingTags = new Set(['blueprint:stack', 'blueprint:name']);
+const bookkeepingTags = new Set([stackTag, nameTag]);
 
 /** Tags to set (new or changed) and to remove (declared before, no longer declared). */
 export function tagDifference(desired: Tags, observed: Tags, previouslyDeclared: Tags = {}): { set: Tags; remove: string[] } {
