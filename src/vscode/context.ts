@@ -6,7 +6,7 @@ import type { EngineExports } from '../engine-loader';
 import type { EngineEvent } from '../core/events';
 import type { Plan } from '../core/plan';
 import { components, dependencyOrder } from '../core/model';
-import type { CommandContext, OpenBlueprint, Settings } from './commands/command';
+import type { CommandContext, DiagramPainted, OpenBlueprint, Settings } from './commands/command';
 import { blueprintGlob, isBlueprintPath, type ValidationCache } from './blueprint-files';
 import type { StateStore } from './state-store';
 
@@ -20,6 +20,7 @@ export interface ContextParts {
   validation: ValidationCache;
   states: StateStore;
   plans: Map<string, Plan>;
+  diagramPainted?: (painted: DiagramPainted) => void;
 }
 
 export function createCommandContext(parts: ContextParts): CommandContext {
@@ -36,6 +37,7 @@ export function createCommandContext(parts: ContextParts): CommandContext {
     stateChanged: (p) => parts.states.notify(p),
     plans: parts.plans,
     costs: new Map(),
+    ...(parts.diagramPainted ? { diagramPainted: parts.diagramPainted } : {}),
   };
 }
 

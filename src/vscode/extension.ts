@@ -21,7 +21,7 @@ import { AwsStatusBar } from './status-bar';
 import { CostWatch } from './cost';
 import { WalkthroughProgress } from './walkthrough';
 import { registerDiagramSerializer } from './diagram/serializer';
-import type { CommandContext } from './commands/command';
+import type { CommandContext, DiagramPainted } from './commands/command';
 
 /** What activate() returns: for other extensions and the in-host tests. */
 export interface BlueprintExtensionApi {
@@ -42,6 +42,8 @@ export interface BlueprintExtensionApi {
   costStatus(): Promise<{ text: string; tooltip: string } | undefined>;
   /** Runs the running-stack reminder as if at `now`: the messages it showed. */
   costReminder(now?: Date): Promise<string[]>;
+  /** Fires each time a diagram panel's webview has painted a picture. */
+  onDiagramPainted: vscode.Event<DiagramPainted>;
 }
 
 const blueprintSelector: vscode.DocumentSelector = [
@@ -62,7 +64,8 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   const validation = new ValidationCache();
   const states = new StateStore();
   const plans = new Map<string, Plan>();
-  const ctx: CommandContext = createCommandContext({ extension, log, settings: readSettings, loadEngine, loadEngineExports, events, validation, states, plans });
+  const diagramPainted = new vscode.EventEmitter<DiagramPainted>();
+  const ctx: CommandContext = createCommandContext({ extension, log, settings: readSettings, loadEngine, loadEngineExports, events, validation, states, plans, diagramPainted: (painted) => diagramPainted.fire(painted) });
 
   let lookup: PublicIpLookup = () => checkIpAmazonaws();
   const diagnostics = new BlueprintDiagnostics(validation);
@@ -76,6 +79,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   extension.subscriptions.push(
     log,
     events,
+    diagramPainted,
     states,
     diagnostics,
     codeLens,
@@ -97,6 +101,7 @@ export function activate(extension: vscode.ExtensionContext): BlueprintExtension
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return {
     onEngineEvent: events.event,
+    onDiagramPainted: diagramPainted.event,
     setPublicIpLookup: (next) => {
       lookup = next;
     },

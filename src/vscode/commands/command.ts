@@ -11,6 +11,7 @@ import type { StateFile } from '../../core/state';
 import type { Plan } from '../../core/plan';
 import type { CostReport } from '../../core/cost';
 import type { CommandId } from './ids';
+import type { DiagramMessage } from '../diagram/message';
 
 /** The extension's settings (ec2Blueprint.*), with `~` already expanded. */
 export interface Settings {
@@ -63,6 +64,17 @@ export interface CommandContext {
   readonly plans: Map<string, Plan>;
   /** The last cost computed for each blueprint path with a state file (the status bar's). */
   readonly costs: Map<string, CostReport>;
+  /** Told each time a diagram panel's webview has painted a picture (the extension's API passes
+   * it on to whoever listens: the in-host tests). */
+  readonly diagramPainted?: (painted: DiagramPainted) => void;
+}
+
+/** A picture a diagram panel's webview has painted: the blueprint's Uri, the picture, how long
+ * the webview took. */
+export interface DiagramPainted {
+  uri: string;
+  message: DiagramMessage;
+  ms: number;
 }
 
 /** Resolves when the command is done; the value (e.g. a RunResult) is for tests and other commands. */

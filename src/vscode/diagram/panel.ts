@@ -12,7 +12,7 @@ import { diagramOverlay } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 import type { EngineEvent } from '../../core/events';
 import type { SourceMap } from '../../core/diagnostics';
-import { parseWebviewMessage, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewToHost } from '../../shared/protocol';
+import { parseWebviewMessage, type HostToWebview, type PathToggles, type WebviewState, type WebviewToHost } from '../../shared/protocol';
 import type { CommandContext } from '../commands/command';
 import { diagramHtml } from './html';
 import { diagramMessage, type DiagramMessage } from './message';
@@ -44,14 +44,6 @@ export class DiagramPanel implements vscode.Disposable {
     return created;
   }
 
-  static get(blueprintUri: vscode.Uri): DiagramPanel | undefined {
-    return DiagramPanel.open.get(blueprintUri.toString());
-  }
-
-  static all(): DiagramPanel[] {
-    return [...DiagramPanel.open.values()];
-  }
-
   /** Restores a panel after a window reload (see serializer.ts, registered at activation with the
    * activation event onWebviewPanel:ec2Blueprint.diagram). */
   static restore(ctx: CommandContext, panel: vscode.WebviewPanel, saved: Partial<WebviewState> | undefined): DiagramPanel | undefined {
@@ -77,9 +69,6 @@ export class DiagramPanel implements vscode.Disposable {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly rendered = new vscode.EventEmitter<{ ms: number; message: DiagramMessage }>();
-  /** Fires after the webview painted a picture (tests wait on it). */
-  readonly onDidRender = this.rendered.event;
   private ready = false;
   private blueprint: Blueprint | undefined;
   private source: SourceMap | undefined;
@@ -91,7 +80,6 @@ export class DiagramPanel implements vscode.Disposable {
   private readonly expanded = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPosted: DiagramMessage | undefined;
-  private lastPainted: DiagramMessage | undefined;
   private pendingSelect: string | undefined;
   private disposed = false;
 
@@ -112,7 +100,6 @@ export class DiagramPanel implements vscode.Disposable {
       title: panel.title,
     });
     this.disposables.push(
-      this.rendered,
       webview.onDidReceiveMessage((raw) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       ctx.events.event((event) => this.update(event)),
@@ -191,32 +178,6 @@ export class DiagramPanel implements vscode.Disposable {
   /** Asks the webview for an SVG or PNG; the save dialog follows when it arrives. */
   export(format: 'svg' | 'png'): void {
     this.post({ type: 'export', format });
-  }
-
-  /** The last picture sent to the webview, and the last one it painted (for tests). */
-  get lastMessage(): DiagramMessage | undefined {
-    return this.lastPosted;
-  }
-  get paintedMessage(): DiagramMessage | undefined {
-    return this.lastPainted;
-  }
-
-  /** Resolves once a painted picture shows `name` with `status`. */
-  waitForStatus(name: string, status: DiagramStatus, timeoutMs = 10_000): Promise<void> {
-    const shows = () => this.lastPainted?.nodes.some((n) => n.name === name && n.status === status) ?? false;
-    if (shows()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        reject(new Error(`the diagram did not show ${name} as ${status} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const sub = this.onDidRender(() => {
-        if (!shows()) return;
-        clearTimeout(timer);
-        sub.dispose();
-        resolve();
-      });
-    });
   }
 
   /** Re-reads the blueprint and the state and redraws now. */
@@ -343,8 +304,7 @@ export class DiagramPanel implements vscode.Disposable {
         void this.save(message.format, message.data);
         break;
       case 'rendered':
-        this.lastPainted = this.lastPosted;
-        if (this.lastPosted) this.rendered.fire({ ms: message.ms, message: this.lastPosted });
+        if (this.lastPosted) this.ctx.diagramPainted?.({ uri: this.blueprintUri.toString(), message: this.lastPosted, ms: message.ms });
         break;
       case 'renderError':
         this.ctx.log.error(`diagram: ${message.message}`);

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BlueprintExtensionApi } from '../../../src/vscode/extension';
+import type { DiagramPainted } from '../../../src/vscode/commands/command';
 
 export const EXTENSION_ID = 'ec2-blueprint.ec2-blueprint';
 
@@ -38,4 +39,21 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 export async function codeLensTitles(uri: vscode.Uri): Promise<{ line: number; title: string }[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
   return lenses.filter((l) => l.command?.title).map((l) => ({ line: l.range.start.line + 1, title: l.command!.title }));
+}
+
+/** The first picture the diagram panel of `uri` paints (from now on) that `wanted` accepts, as the
+ * extension's API reports it. */
+export function paintedDiagram(api: BlueprintExtensionApi, uri: vscode.Uri, wanted: (picture: DiagramPainted['message']) => boolean = () => true, timeoutMs = 30_000): Promise<DiagramPainted['message']> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the diagram of ${path.basename(uri.fsPath)} painted no such picture within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = api.onDiagramPainted((painted) => {
+      if (painted.uri !== uri.toString() || !wanted(painted.message)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(painted.message);
+    });
+  });
 }
