@@ -1,15 +1,16 @@
-// The diagram webview: renders the host's mermaid text, keeps zoom and scroll across updates,
-// restyles nodes at once on status changes, and talks to the host only through the typed protocol.
-// It says `ready` first; mermaid (the heavy part) loads lazily on the first picture.
+// The diagram webview: lays out and draws the host's picture (render.ts, draw.ts), keeps zoom and
+// scroll across updates, restyles nodes at once on status changes, lists the traffic paths' steps
+// under the picture, and talks to the host only through the typed protocol. It says `ready` first.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { englishWebviewStrings, statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewStrings, type WebviewToHost } from '../src/shared/protocol';
+import { englishWebviewStrings, statusClassNames, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewStrings, type WebviewToHost } from '../src/shared/protocol';
+import type { PictureLayout } from '../src/shared/diagram-layout';
 import { css } from './styles';
-import { renderMermaid, themeKind } from './render';
+import { currentTheme, layOut, pictureOfNodes, themeKind } from './render';
+import { drawPicture, pathColour, restatus } from './draw';
 import { exportPng, exportSvg } from './export';
-import { awsIcons } from './aws-icons.generated';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -163,6 +164,8 @@ async function pump(): Promise<void> {
   if (rendering) return;
   rendering = true;
   try {
+    // Drawing takes a frame or less: wait for the next one, so that a burst of updates paints once.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
     while (pending) {
       const message = pending;
       pending = undefined;
@@ -185,9 +188,14 @@ async function show(message: DiagramMessage): Promise<void> {
   showNotice(message);
   nodesById = new Map(message.nodes.map((n) => [n.id, n]));
   const keep = { left: canvas.scrollLeft, top: canvas.scrollTop };
-  let svg: string;
+  let svgEl: SVGSVGElement;
+  let layout: PictureLayout;
   try {
-    svg = await renderMermaid(message.mermaid);
+    const theme = currentTheme();
+    // The whole blueprint is laid out every time; a tutorial step draws only its own boxes, each
+    // where the final picture has it.
+    layout = layOut(message.picture ?? pictureOfNodes(message.nodes), theme.font, new Set(message.nodes.map((n) => n.key)));
+    svgEl = drawPicture(layout, { theme, nodes: nodesById, statusWords: statusWord, ...(selected ? { selected } : {}), id: `bp-diagram-${++pictures}` });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     diagram.replaceChildren(el('div', { id: 'error' }, fill(words.drawError, text)));
@@ -195,12 +203,8 @@ async function show(message: DiagramMessage): Promise<void> {
     return;
   }
   if (pending) return; // a newer picture is waiting: skip painting this one
-  diagram.innerHTML = svg;
-  const svgEl = diagram.querySelector('svg');
-  if (!svgEl) return;
-  decorate(svgEl, message.nodes);
-  const box = svgEl.viewBox.baseVal;
-  natural = { width: box?.width || svgEl.getBoundingClientRect().width, height: box?.height || svgEl.getBoundingClientRect().height };
+  diagram.replaceChildren(svgEl, explanations(layout));
+  natural = { width: layout.width, height: layout.height };
   if (firstPicture) {
     firstPicture = false;
     fit();
@@ -237,72 +241,24 @@ function updateSteps(message: DiagramMessage): void {
   stepSelect.value = message.step === null ? 'live' : String(message.step);
 }
 
-/** Marks each drawn component with its name and status, so clicks, tests and restyles find it. */
-function decorate(svg: SVGSVGElement, nodes: DiagramNodeInfo[]): void {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const prefix = `${svg.id}-`;
-  for (const g of svg.querySelectorAll<SVGGElement>('g.node, g.cluster')) {
-    // mermaid's element ids: <svg id>-flowchart-<node id>-<n> for nodes, <svg id>-<id> for subgraphs.
-    let id = g.id.startsWith(prefix) ? g.id.slice(prefix.length) : g.id;
-    if (g.classList.contains('node')) id = id.replace(/^flowchart-/, '').replace(/-\d+$/, '');
-    const info = byId.get(id);
-    if (!info) continue;
-    g.setAttribute('data-node-id', info.id);
-    g.setAttribute('data-name', info.key);
-    g.setAttribute('data-kind', info.kind);
-    if (info.name) {
-      g.setAttribute('data-component', info.name);
-      // Reachable from the keyboard: Tab to a component, Enter to open it.
-      g.setAttribute('tabindex', '0');
-      g.setAttribute('role', 'button');
-      g.setAttribute('aria-label', `${info.name}, ${info.title}${info.status ? `, ${statusWord[info.status]}` : ''}${info.awsId ? `, ${info.awsId}` : ''}`);
-    }
-    if (info.status) g.setAttribute('data-status', info.status);
-    if (info.awsId) g.setAttribute('data-aws-id', info.awsId);
-    if (info.name === selected) g.classList.add('selected');
-    addIcon(g, info);
-  }
-}
+let pictures = 0;
 
-const svgNs = 'http://www.w3.org/2000/svg';
-
-/** An AWS architecture icon as a badge on the node's top-left corner (no effect on the layout), on
- * a light chip: the icons are drawn for white backgrounds. */
-function addIcon(g: SVGGElement, info: DiagramNodeInfo): void {
-  const href = awsIcons[info.kind];
-  if (!href) return;
-  const container = g.classList.contains('cluster');
-  const shape = container ? g.querySelector<SVGGraphicsElement>(':scope > rect') : g;
-  if (!shape) return;
-  const box = shape.getBBox();
-  const size = container ? 18 : 22;
-  const x = container ? box.x + 4 : box.x - size * 0.6;
-  const y = container ? box.y + 3 : box.y - size * 0.45;
-  if (container) {
-    // Only where the subgraph's title leaves the corner free.
-    const title = g.querySelector<SVGGraphicsElement>('.cluster-label');
-    if (title) {
-      const t = title.getBBox();
-      const matrix = title.transform.baseVal.consolidate()?.matrix;
-      if ((matrix?.e ?? 0) + t.x < x + size + 4) return;
-    }
+/** The traffic paths' numbered steps and the notes, as a list under the picture (readable at any zoom). */
+function explanations(layout: PictureLayout): HTMLElement {
+  const list = el('ol', { id: 'path-steps' });
+  const roles = [...new Set(layout.explanations.map((x) => x.role).filter((r) => r !== 'note'))];
+  for (const x of layout.explanations) {
+    const item = el('li', { class: `role-${x.role}` });
+    const mark = el('span', { class: 'mark' }, x.mark);
+    if (x.role !== 'note') mark.style.background = pathColour(x.role, roles);
+    item.append(mark, el('span', {}, x.text));
+    list.append(item);
   }
-  const chip = document.createElementNS(svgNs, 'rect');
-  for (const [k, v] of Object.entries({ x: x - 2, y: y - 2, width: size + 4, height: size + 4, rx: 4, class: 'aws-icon-chip' })) chip.setAttribute(k, String(v));
-  // !important: mermaid's classDef rules style every direct child of a node.
-  chip.setAttribute('style', 'fill:#ffffff !important;fill-opacity:0.92 !important;stroke:#8886 !important;stroke-width:0.5px !important;stroke-dasharray:0 !important');
-  const image = document.createElementNS(svgNs, 'image');
-  for (const [k, v] of Object.entries({ href, x, y, width: size, height: size, class: 'aws-icon' })) image.setAttribute(k, String(v));
-  image.setAttribute('aria-hidden', 'true');
-  g.append(chip, image);
+  list.hidden = layout.explanations.length === 0;
+  return list;
 }
 
 const statusClass = statusClassNames;
-const inlineStyle = (status: DiagramStatus) =>
-  Object.entries(statusStyles[status])
-    .map(([k, v]) => `${k}:${v} !important`)
-    .join(';');
-const statusSymbol: Record<DiagramStatus, string> = { planned: '○', 'in-progress': '◐', created: '●', failed: '✖', drifted: '⚠' };
 const statusWord: Record<DiagramStatus, string> = { planned: words.planned, 'in-progress': words.inProgress, created: words.created, failed: words.failed, drifted: words.drifted };
 
 /** Relabels the toolbar, legend and status words when the host sends them in another language. */
@@ -343,19 +299,9 @@ function restyle(changes: Extract<HostToWebview, { type: 'status' }>['changes'])
     for (const c of Object.values(statusClass)) g.classList.remove(c);
     g.classList.add(statusClass[change.status]);
     g.setAttribute('data-status', change.status);
-    // mermaid writes classDef styles inline on the shapes: rewrite them there.
-    for (const shape of g.querySelectorAll<SVGElement>(':scope > rect:not(.aws-icon-chip), :scope > path, :scope > polygon, :scope > circle, :scope > ellipse, :scope > g > path')) {
-      if (shape.getAttribute('style')) shape.setAttribute('style', inlineStyle(change.status));
-    }
     if (change.awsId) g.setAttribute('data-aws-id', change.awsId);
-    // The status word in the label (the full picture that follows lays it out properly).
-    const walker = document.createTreeWalker(g, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (/^[○◐●✖⚠] /.test(n.textContent ?? '')) {
-        n.textContent = `${statusSymbol[change.status]} ${statusWord[change.status]}${change.awsId ? ` · ${change.awsId}` : ''}`;
-        break;
-      }
-    }
+    // The status symbol on the box (the full picture that follows redraws the rest).
+    restatus(g, change.status);
     if (selected === change.name && info) showDetails(info);
   }
 }

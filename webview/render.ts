@@ -1,10 +1,8 @@
-// Mermaid, loaded on the first picture (it is most of the webview's weight) and themed from the
-// VS Code colour theme's CSS variables.
-import type { Mermaid } from 'mermaid';
-
-let loading: Promise<Mermaid> | undefined;
-let configuredFor = '';
-let counter = 0;
+// The picture in the webview: the host's model laid out (src/shared/diagram-layout.ts) with text
+// measured on a canvas in the panel's font, then drawn as SVG (draw.ts) in the VS Code theme.
+import { fontSize, layoutPicture, type LayoutBox, type LayoutPicture, type PictureLayout } from '../src/shared/diagram-layout';
+import type { DiagramNodeInfo } from '../src/shared/protocol';
+import type { DrawTheme } from './draw';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
@@ -21,63 +19,46 @@ function cssVar(name: string, fallback: string): string {
   return value || fallback;
 }
 
-function configure(mermaid: Mermaid): void {
+/** The colours and font of the current VS Code theme. */
+export function currentTheme(): DrawTheme {
   const kind = themeKind();
   const dark = kind === 'dark' || kind === 'high-contrast';
-  const background = cssVar('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff');
+  const highContrast = kind.startsWith('high-contrast');
   const foreground = cssVar('--vscode-editor-foreground', dark ? '#d4d4d4' : '#1f1f1f');
-  const border = kind.startsWith('high-contrast') ? cssVar('--vscode-contrastBorder', foreground) : cssVar('--vscode-panel-border', dark ? '#6b6b6b' : '#9a9a9a');
-  const font = cssVar('--vscode-font-family', 'system-ui, -apple-system, "Segoe UI", sans-serif');
-  const key = [kind, background, foreground, border, font].join('|');
-  if (key === configuredFor) return;
-  configuredFor = key;
-  mermaid.initialize({
-    startOnLoad: false,
-    securityLevel: 'strict',
-    theme: 'base',
-    darkMode: dark,
-    fontFamily: font,
-    layout: 'elk',
-    elk: { nodePlacementStrategy: 'BRANDES_KOEPF', mergeEdges: false, cycleBreakingStrategy: 'GREEDY_MODEL_ORDER' },
-    // A 500-resource blueprint has more edges and text than mermaid's defaults allow.
-    maxEdges: 5000,
-    maxTextSize: 2_000_000,
-    flowchart: { htmlLabels: true, wrappingWidth: 360, useMaxWidth: false, curve: 'basis', nodeSpacing: 30, rankSpacing: 45, padding: 10 },
-    themeVariables: {
-      background,
-      fontFamily: font,
-      fontSize: '13px',
-      primaryColor: background,
-      primaryTextColor: foreground,
-      primaryBorderColor: border,
-      secondaryColor: background,
-      tertiaryColor: background,
-      lineColor: foreground,
-      textColor: foreground,
-      mainBkg: background,
-      nodeBorder: border,
-      clusterBkg: 'transparent',
-      clusterBorder: border,
-      titleColor: foreground,
-      edgeLabelBackground: background,
-    },
-  });
+  return {
+    background: cssVar('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
+    foreground,
+    border: highContrast ? cssVar('--vscode-contrastBorder', foreground) : cssVar('--vscode-panel-border', dark ? '#6b6b6b' : '#9a9a9a'),
+    font: cssVar('--vscode-font-family', 'system-ui, -apple-system, "Segoe UI", sans-serif'),
+    highContrast,
+  };
 }
 
-export async function loadMermaid(): Promise<Mermaid> {
-  // ELK lays nested boxes out inside their containers and keeps room for their titles (see README:
-  // "Why ELK"); it is loaded with mermaid, on the first picture, in the webview only.
-  loading ??= Promise.all([import('mermaid'), import('@mermaid-js/layout-elk')]).then(([m, elk]) => {
-    m.default.registerLayoutLoaders(elk.default);
-    return m.default;
-  });
-  return loading;
+let context: CanvasRenderingContext2D | null | undefined;
+
+/** Lays the picture out with text measured in the panel's font. */
+export function layOut(picture: LayoutPicture, font: string, shown?: ReadonlySet<string>): PictureLayout {
+  context ??= document.createElement('canvas').getContext('2d');
+  const ctx = context;
+  const measure = ctx
+    ? (text: string, bold: boolean) => {
+        ctx.font = `${bold ? '600 ' : ''}${fontSize}px ${font}`;
+        return ctx.measureText(text).width;
+      }
+    : undefined;
+  return layoutPicture(picture, { ...(measure ? { measure } : {}), ...(shown ? { shown } : {}) });
 }
 
-/** Renders mermaid text to an SVG string (mermaid sanitizes labels: securityLevel strict). */
-export async function renderMermaid(text: string): Promise<string> {
-  const mermaid = await loadMermaid();
-  configure(mermaid);
-  const { svg } = await mermaid.render(`bp-diagram-${++counter}`, text);
-  return svg;
+/** A picture from the nodes alone (a host that sends no `picture`): boxes nested by their parent. */
+export function pictureOfNodes(nodes: readonly DiagramNodeInfo[]): LayoutPicture {
+  const boxes = new Map<string, LayoutBox>();
+  for (const n of nodes) boxes.set(n.key, { id: n.id, name: n.key, kind: n.kind, title: n.name || n.title, lines: [n.title], classes: n.status ? [n.status] : [], ...(n.container ? { children: [] } : {}) });
+  const roots: LayoutBox[] = [];
+  for (const n of nodes) {
+    const box = boxes.get(n.key)!;
+    const parent = n.parent ? boxes.get(n.parent) : undefined;
+    if (parent) (parent.children ??= []).push(box);
+    else roots.push(box);
+  }
+  return { boxes: roots, edges: [] };
 }

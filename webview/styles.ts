@@ -1,5 +1,5 @@
 // The webview's CSS, themed by VS Code's CSS variables (light, dark, high contrast). Injected as a
-// <style> element (the panel's CSP allows inline styles; mermaid needs them anyway).
+// <style> element (the panel's CSP allows inline styles).
 export const css = `
 :root { color-scheme: light dark; }
 html, body { height: 100%; margin: 0; padding: 0; }
@@ -27,8 +27,13 @@ body {
 #diagram [data-component] { cursor: pointer; }
 /* mermaid styles shapes inline (!important): the selection shows as a glow instead. */
 #diagram [data-component].selected { filter: drop-shadow(0 0 3px var(--vscode-focusBorder, #007fd4)) drop-shadow(0 0 2px var(--vscode-focusBorder, #007fd4)); }
-#diagram .edgeLabel, #diagram .edgeLabel p, #diagram .edgeLabel span { background-color: var(--vscode-editor-background, #fff) !important; }
-#diagram .edgeLabel rect { fill: var(--vscode-editor-background, #fff) !important; }
+#diagram g[data-component]:focus { outline: none; }
+#diagram g[data-component]:focus-visible > .shape, #diagram g[data-component]:focus-visible > .frame { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 3px; }
+#path-steps { margin: 12px 0 0; padding: 0; list-style: none; max-width: 640px; font-size: max(13px, var(--vscode-font-size, 13px)); }
+#path-steps[hidden] { display: none; }
+#path-steps li { display: flex; gap: 8px; align-items: baseline; margin: 3px 0; }
+#path-steps .mark { flex: none; min-width: 20px; height: 20px; border-radius: 10px; color: #fff; font-weight: 700; text-align: center; line-height: 20px; }
+#path-steps .role-note .mark { background: #f2cc60; color: #1f1f1f; }
 #details {
   width: min(300px, 40%); flex: none; overflow: auto; padding: 10px 12px;
   border-left: 1px solid var(--vscode-panel-border, #8884); background: var(--vscode-sideBar-background, transparent);

@@ -3,7 +3,7 @@
 import type { ComponentStatus } from './state';
 import type { Picture, PictureBox, Shape } from './diagram-model';
 import { wrapText } from './diagram-model';
-import { statusClassNames, statusStyles, type DiagramEdgeInfo, type DiagramNodeInfo } from '../shared/protocol';
+import { pathColours, statusClassNames, statusStyles, type DiagramEdgeInfo, type DiagramNodeInfo } from '../shared/protocol';
 
 export interface Diagram {
   mermaid: string;
@@ -15,8 +15,7 @@ export interface Diagram {
 /** The mermaid class of each status (mermaid class names avoid the hyphen). */
 export const statusClass: Record<ComponentStatus, string> = statusClassNames;
 
-/** Colours of the traffic paths (the tutorial's blue in, orange back; teal for a private instance's way out through a NAT gateway). */
-export const pathColours = { inbound: '#1f6feb', reply: '#e8710a', outbound: '#0b7a75' } as const;
+export { pathColours };
 
 const classDefs = [
   ...(Object.keys(statusStyles) as ComponentStatus[]).map(

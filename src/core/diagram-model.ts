@@ -220,12 +220,14 @@ export function buildPicture(bp: Blueprint, options: DiagramOptions = {}): Pictu
   return new PictureBuilder(bp, options).build();
 }
 
-type BoxInfo = { title: string; classes?: string[]; status?: ComponentStatus; awsId?: string; details?: DiagramNodeInfo['details']; rules?: string[]; members?: string[] };
+type BoxInfo = { title: string; classes?: string[]; status?: ComponentStatus; awsId?: string; details?: DiagramNodeInfo['details']; rules?: string[]; members?: string[]; onEdge?: boolean };
 
 class PictureBuilder {
   private readonly roots: PictureBox[] = [];
   private readonly edges: PictureEdge[] = [];
   private readonly boxes = new Map<string, PictureBox>();
+  /** Box id → the id of the container it is drawn in. */
+  private readonly parentOf = new Map<string, string>();
   /** The containers open now, innermost last. */
   private readonly stack: PictureBox[] = [];
   private readonly drawn = new Set<string>();
@@ -351,10 +353,12 @@ class PictureBuilder {
         ...(info.members ? { members: info.members } : {}),
         ...(info.container ? { container: true } : {}),
         ...(added ? { added: true } : {}),
+        ...(info.onEdge ? { onEdge: true } : {}),
       },
     };
     (parent ? parent.children! : this.roots).push(full);
     this.boxes.set(full.id, full);
+    if (parent) this.parentOf.set(full.id, parent.id);
     if (componentName) this.drawn.add(componentName);
     return full;
   }
@@ -368,21 +372,32 @@ class PictureBuilder {
     this.stack.pop();
   }
 
-  private openComponent(c: Component, title: string, lines: string[]): void {
+  private openComponent(c: Component, title: string, lines: string[], more: { classes?: string[]; details?: { label: string; value: string }[]; rules?: string[] } = {}): void {
     const r = this.resolve(c.name);
     this.open(
-      { id: nodeId(c.name), name: c.name, kind: c.kind, title, lines: [...lines, this.statusLine(r)] },
-      { title: kindWord(c.kind), status: r.status, ...(r.id ? { awsId: r.id } : {}), details: this.details(c, r, lines.map((l) => ({ label: t('CIDR'), value: l }))) },
+      { id: nodeId(c.name), name: c.name, kind: c.kind, title, lines: [...lines, this.statusLine(r), ...this.priceLine(c.name)] },
+      {
+        title: kindWord(c.kind),
+        status: r.status,
+        ...(r.id ? { awsId: r.id } : {}),
+        details: this.details(c, r, more.details ?? lines.map((l) => ({ label: t('CIDR'), value: l }))),
+        ...(more.classes ? { classes: more.classes } : {}),
+        ...(more.rules ? { rules: more.rules } : {}),
+      },
     );
   }
 
-  private component(c: Component, shape: Shape, lines: (string | undefined)[], extra: { label: string; value: string }[] = [], rules?: string[]): void {
+  private component(c: Component, shape: Shape, lines: (string | undefined)[], extra: { label: string; value: string }[] = [], rules?: string[], more: Partial<BoxInfo> = {}): void {
     const r = this.resolve(c.name);
     const icon = this.options.icons === 'none' ? '' : (kindIcon[c.kind] ?? '');
     this.add(
-      { id: nodeId(c.name), name: c.name, kind: c.kind, shape, title: `${icon} ${c.name}`.trim(), lines: [kindWord(c.kind), ...lines.filter((l): l is string => !!l), this.statusLine(r), ...(this.options.prices?.[c.name] ? [`💲 ${this.options.prices[c.name]}`] : [])] },
-      { title: kindWord(c.kind), status: r.status, ...(r.id ? { awsId: r.id } : {}), details: this.details(c, r, extra), ...(rules ? { rules } : {}) },
+      { id: nodeId(c.name), name: c.name, kind: c.kind, shape, title: `${icon} ${c.name}`.trim(), lines: [kindWord(c.kind), ...lines.filter((l): l is string => !!l), this.statusLine(r), ...this.priceLine(c.name)] },
+      { title: kindWord(c.kind), status: r.status, ...(r.id ? { awsId: r.id } : {}), details: this.details(c, r, extra), ...(rules ? { rules } : {}), ...more },
     );
+  }
+
+  private priceLine(name: string): string[] {
+    return this.options.prices?.[name] ? [`💲 ${this.options.prices[name]}`] : [];
   }
 
   private edge(from: string, to: string, arrow: Arrow, role: PathRole, text?: string): number | undefined {
@@ -391,6 +406,12 @@ class PictureBuilder {
     if (!a || !b) return undefined;
     this.edges.push({ from: a, to: b, arrow, role, ...(text ? { label: text } : {}) });
     return this.edges.length - 1;
+  }
+
+  /** Whether box `inner` is drawn inside box `outer`. */
+  private within(inner: string, outer: string): boolean {
+    for (let p = this.parentOf.get(inner); p; p = this.parentOf.get(p)) if (p === outer) return true;
+    return false;
   }
 
   private idOf(name: string): string | undefined {
@@ -422,30 +443,37 @@ class PictureBuilder {
       const spec = this.bp.elasticIps?.find((e) => e.name === c.name);
       const ifaceSubnet = spec?.networkInterface ? this.subnetOf(spec.networkInterface) : undefined;
       if (this.collapsed && ifaceSubnet && !this.expanded.has(ifaceSubnet)) continue; // inside the subnet's group
-      const r = this.resolve(c.name);
-      const address = stringAttr(r.attributes, 'publicIp', 'address');
-      this.component(c, 'asymmetric', [address ?? t('public address given when created')], [
-        ...(address ? [{ label: t('public IP'), value: address }] : []),
-        ...(spec?.networkInterface ? [{ label: t('associated with'), value: spec.networkInterface }] : []),
-        ...(spec?.networkBorderGroup ? [{ label: t('network border group'), value: spec.networkBorderGroup }] : []),
-      ]);
+      if (this.eipOnInterface(c.name)) continue; // drawn on its interface
+      this.elasticIp(c);
     }
+  }
+
+  /** The drawn interface an Elastic IP is associated with (it is drawn on it, in its subnet). */
+  private eipOnInterface(name: string): string | undefined {
+    const iface = this.bp.elasticIps?.find((e) => e.name === name)?.networkInterface;
+    const subnet = iface ? this.subnetOf(iface) : undefined;
+    if (!iface || !subnet || !this.byName.has(iface) || !this.byName.has(subnet)) return undefined;
+    return this.collapsed && !this.expanded.has(subnet) ? undefined : iface;
+  }
+
+  private elasticIp(c: Component<'elasticIp'>): void {
+    const spec = this.bp.elasticIps?.find((e) => e.name === c.name);
+    const r = this.resolve(c.name);
+    const address = stringAttr(r.attributes, 'publicIp', 'address');
+    this.component(c, 'asymmetric', [address ?? t('public address given when created')], [
+      ...(address ? [{ label: t('public IP'), value: address }] : []),
+      ...(spec?.networkInterface ? [{ label: t('associated with'), value: spec.networkInterface }] : []),
+      ...(spec?.networkBorderGroup ? [{ label: t('network border group'), value: spec.networkBorderGroup }] : []),
+    ]);
   }
 
   private drawVpcLevel(): void {
     const bp = this.bp;
     const igw = this.ofKind('internetGateway')[0];
-    if (igw) this.component(igw, 'hexagon', [t('door between the VPC and the internet')]);
-    for (const c of this.ofKind('routeTable')) {
-      const spec = bp.routeTables?.find((x) => x.name === c.name);
-      const routes = [`${bp.vpc.cidr} → local`, ...(spec?.routes ?? []).map((r) => `${r.destination} → ${r.target}`)];
-      this.component(c, 'subroutine', routes, [], routes);
-    }
-    for (const c of this.ofKind('networkAcl')) {
-      const spec = bp.networkAcls?.find((x) => x.name === c.name);
-      const rules = [...(spec?.inbound ?? []).map((r) => aclRuleText(r, 'in')), ...(spec?.outbound ?? []).map((r) => aclRuleText(r, 'out'))];
-      this.component(c, 'rect', [...clip(rules), t('(stateless; unlisted traffic is denied)')], [], rules);
-    }
+    // The gateway is the VPC's door: drawn on the VPC's edge, toward the internet.
+    if (igw) this.component(igw, 'hexagon', [t('door between the VPC and the internet')], [], undefined, { onEdge: !!this.byName.get(bp.vpc.name) });
+    for (const c of this.ofKind('routeTable')) if (!this.homeOf(c.name)) this.routeTable(c);
+    for (const c of this.ofKind('networkAcl')) if (!this.homeOf(c.name)) this.networkAcl(c);
     const groups = this.ofKind('securityGroup').filter((g) => this.homeOfSecurityGroup(g.name) === undefined);
     if (this.collapsed && this.ofKind('securityGroup').length > summarizeAbove) {
       this.group('securityGroups', this.ofKind('securityGroup'), t('{0} security groups', this.ofKind('securityGroup').length));
@@ -454,23 +482,73 @@ class PictureBuilder {
     for (const g of groups) this.securityGroup(g);
   }
 
-  private securityGroup(c: Component<'securityGroup'>): void {
+  private routeTable(c: Component<'routeTable'>): void {
+    const spec = this.bp.routeTables?.find((x) => x.name === c.name);
+    const routes = [`${this.bp.vpc.cidr} → local`, ...(spec?.routes ?? []).map((r) => `${r.destination} → ${r.target}`)];
+    this.component(c, 'subroutine', routes, [], routes);
+  }
+
+  private networkAcl(c: Component<'networkAcl'>): void {
+    const spec = this.bp.networkAcls?.find((x) => x.name === c.name);
+    const rules = [...(spec?.inbound ?? []).map((r) => aclRuleText(r, 'in')), ...(spec?.outbound ?? []).map((r) => aclRuleText(r, 'out'))];
+    this.component(c, 'rect', [...clip(rules), t('(stateless; unlisted traffic is denied)')], [], rules);
+  }
+
+  /** A route table or network ACL associated with exactly one drawn subnet is drawn in it. */
+  private homeOf(name: string): string | undefined {
+    const spec = this.bp.routeTables?.find((x) => x.name === name) ?? this.bp.networkAcls?.find((x) => x.name === name);
+    const subnets = (spec?.subnets ?? []).filter((s) => this.byName.has(s));
+    const [only] = subnets;
+    return subnets.length === 1 && only && !(this.collapsed && !this.expanded.has(only)) ? only : undefined;
+  }
+
+  private securityGroupParts(c: Component<'securityGroup'>) {
     const spec = this.bp.securityGroups?.find((x) => x.name === c.name);
     const rules = [...(spec?.ingress ?? []).map((r) => ruleText(r, 'in')), ...(spec?.egress ?? []).map((r) => ruleText(r, 'out'))];
     const lines = [...clip(rules)];
     if (!spec?.egress) lines.push(t('out: all traffic (AWS default)'));
-    this.component(c, 'rect', lines, spec?.description ? [{ label: t('description'), value: spec.description }] : [], rules.length ? rules : undefined);
+    return { lines, details: spec?.description ? [{ label: t('description'), value: spec.description }] : [], rules: rules.length ? rules : undefined };
   }
 
-  /** A security group used by attachments in exactly one subnet is drawn inside that subnet. */
+  /** A group that is not a boundary in one subnet: a card in the VPC (its members carry its name). */
+  private securityGroup(c: Component<'securityGroup'>): void {
+    const parts = this.securityGroupParts(c);
+    this.component(c, 'rect', parts.lines, parts.details, parts.rules);
+  }
+
+  /** The security groups that protect an interface, or an instance (through its interface). */
+  private groupsOf(name: string): string[] {
+    const eni = this.bp.networkInterfaces?.find((n) => n.name === name);
+    if (eni) return eni.securityGroups ?? [];
+    const inst = this.bp.instances?.find((i) => i.name === name);
+    if (inst?.networkInterface) return this.groupsOf(inst.networkInterface);
+    return inst?.securityGroups ?? [];
+  }
+
+  /** A security group is drawn as a boundary inside a subnet when everything it protects is in
+   * that subnet and protected by it alone (AWS draws it around what it protects); otherwise it is
+   * a card in the VPC. */
   private homeOfSecurityGroup(name: string): string | undefined {
     if (this.collapsed) return undefined;
     const subnets = new Set<string>();
-    for (const n of this.bp.networkInterfaces ?? []) if (n.securityGroups?.includes(name) && this.byName.has(n.name)) subnets.add(n.subnet);
-    for (const i of this.bp.instances ?? []) if (!i.networkInterface && i.subnet && i.securityGroups?.includes(name) && this.byName.has(i.name)) subnets.add(i.subnet);
+    for (const c of [...this.ofKind('networkInterface'), ...this.ofKind('instance')]) {
+      const groups = this.groupsOf(c.name);
+      if (!groups.includes(name)) continue;
+      if (groups.length !== 1) return undefined;
+      const s = this.subnetOf(c.name);
+      if (!s) return undefined;
+      subnets.add(s);
+    }
     if (subnets.size !== 1) return undefined;
     const [only] = subnets;
     return only && this.byName.has(only) ? only : undefined;
+  }
+
+  /** A subnet is public when its route table sends traffic to an internet gateway. */
+  private isPublic(subnet: string): boolean {
+    const rtb = this.bp.routeTables?.find((r) => r.subnets?.includes(subnet));
+    const igw = this.bp.internetGateway?.name;
+    return !!igw && !!rtb?.routes?.some((r) => r.target === igw);
   }
 
   private subnetOf(name: string): string | undefined {
@@ -508,11 +586,30 @@ class PictureBuilder {
   }
 
   private fullSubnet(s: Component<'subnet'>, cidr: string): void {
-    this.openComponent(s, `${t('Subnet')} ${s.name}`, [cidr]);
-    for (const g of this.ofKind('securityGroup')) if (this.homeOfSecurityGroup(g.name) === s.name) this.securityGroup(g);
-    for (const c of this.ofKind('networkInterface')) if (this.subnetOf(c.name) === s.name) this.drawAttachment(c);
-    for (const c of this.ofKind('instance')) if (this.subnetOf(c.name) === s.name) this.drawAttachment(c);
+    this.openComponent(s, `${t('Subnet')} ${s.name}`, [cidr], { classes: [this.isPublic(s.name) ? 'public' : 'private'] });
+    for (const c of this.ofKind('routeTable')) if (this.homeOf(c.name) === s.name) this.routeTable(c);
+    for (const c of this.ofKind('networkAcl')) if (this.homeOf(c.name) === s.name) this.networkAcl(c);
+    for (const c of this.ofKind('natGateway')) if (this.bp.natGateways?.find((n) => n.name === c.name)?.subnet === s.name) this.natGateway(c);
+    const attachments = [...this.ofKind('networkInterface'), ...this.ofKind('instance')].filter((c) => this.subnetOf(c.name) === s.name);
+    for (const g of this.ofKind('securityGroup')) {
+      if (this.homeOfSecurityGroup(g.name) !== s.name) continue;
+      const parts = this.securityGroupParts(g);
+      this.openComponent(g, g.name, [kindWord('securityGroup'), ...parts.lines], { details: parts.details, ...(parts.rules ? { rules: parts.rules } : {}) });
+      for (const c of attachments) if (this.groupsOf(c.name).includes(g.name)) this.drawAttachment(c);
+      this.close();
+    }
+    for (const c of attachments) if (!this.drawn.has(c.name)) this.drawAttachment(c);
     this.close();
+  }
+
+  private natGateway(c: Component<'natGateway'>): void {
+    const spec = this.bp.natGateways?.find((n) => n.name === c.name);
+    const r = this.resolve(c.name);
+    const address = stringAttr(r.attributes, 'publicIp', 'address');
+    this.component(c, 'rect', [address ?? spec?.elasticIp], [
+      { label: t('subnet'), value: spec?.subnet ?? '' },
+      ...(spec?.elasticIp ? [{ label: t('Elastic IP'), value: spec.elasticIp }] : []),
+    ]);
   }
 
   private drawAttachment(c: Component): void {
@@ -525,6 +622,7 @@ class PictureBuilder {
         ...(spec ? [{ label: t('subnet'), value: spec.subnet }, { label: t('security groups'), value: (spec.securityGroups ?? []).join(', ') || t('the VPC default') }] : []),
         ...(spec?.description ? [{ label: t('description'), value: spec.description }] : []),
       ]);
+      for (const e of this.ofKind('elasticIp')) if (this.eipOnInterface(e.name) === c.name) this.elasticIp(e);
     } else if (c.kind === 'instance') {
       const spec = this.bp.instances?.find((i) => i.name === c.name);
       const r = this.resolve(c.name);
@@ -589,7 +687,7 @@ class PictureBuilder {
       if (this.groupOf.has(from) || this.groupOf.has(to)) return;
       const a = this.idOf(from);
       const b = this.idOf(to);
-      if (!a || !b || a === b) return;
+      if (!a || !b || a === b || this.within(a, b) || this.within(b, a)) return;
       const key = `${a}|${b}|${text ?? ''}`;
       if (seen.has(key)) return;
       seen.add(key);

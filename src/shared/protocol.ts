@@ -2,6 +2,8 @@
 // in the one module both sides share. The webview speaks first (`ready`); the host validates every
 // message that comes from the webview with `parseWebviewMessage` before acting on it.
 
+import type { LayoutPicture } from './diagram-layout';
+
 export type DiagramStatus = 'planned' | 'in-progress' | 'created' | 'failed' | 'drifted';
 export const diagramStatuses: readonly DiagramStatus[] = ['planned', 'in-progress', 'created', 'failed', 'drifted'];
 
@@ -14,6 +16,9 @@ export const statusStyles: Record<DiagramStatus, Record<string, string>> = {
   failed: { fill: '#f8514933', stroke: '#e5534b', 'stroke-width': '3px', 'stroke-dasharray': '0' },
   drifted: { fill: '#a371f733', stroke: '#a371f7', 'stroke-width': '2.5px', 'stroke-dasharray': '2 3' },
 };
+
+/** Colours of the traffic paths (the tutorial's blue in, orange back; teal for a private instance's way out through a NAT gateway). */
+export const pathColours = { inbound: '#1f6feb', reply: '#e8710a', outbound: '#0b7a75' } as const;
 
 /** The mermaid class of each status (mermaid class names avoid the hyphen). */
 export const statusClassNames: Record<DiagramStatus, string> = {
@@ -70,6 +75,8 @@ export interface DiagramNodeInfo {
   members?: string[];
   /** Drawn as a subgraph (VPC, subnet, zone, region). */
   container?: boolean;
+  /** Drawn on its container's top edge, half in and half out (the internet gateway on the VPC). */
+  onEdge?: boolean;
   /** Newly added in the tutorial step on show. */
   added?: boolean;
 }
@@ -101,8 +108,12 @@ export type HostToWebview =
       type: 'diagram';
       /** The blueprint's URI, kept by the webview so the panel can be restored after a reload. */
       uri: string;
-      /** The mermaid flowchart source. */
+      /** The mermaid flowchart source ("Copy as Mermaid", `diagram FILE`). */
       mermaid: string;
+      /** The whole picture the webview lays out and draws (src/shared/diagram-layout.ts): always
+       * the full blueprint, so that a tutorial step draws only the boxes in `nodes` where the final
+       * picture has them. Absent from older hosts: the webview then draws `nodes` alone. */
+      picture?: LayoutPicture;
       nodes: DiagramNodeInfo[];
       edges: DiagramEdgeInfo[];
       /** Title shown above the picture (blueprint file name and stack). */

@@ -13,7 +13,7 @@ import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { tutorialSteps } from '../../src/core/diagram-steps';
 import { diagramMessage, type DiagramViewInput } from '../../src/vscode/diagram/message';
-import { largeBlueprint, tutorialText, tutorialWith } from '../unit/builders';
+import { largeBlueprint, tutorialText, tutorialWithPrivateSubnet } from '../unit/builders';
 import type { Blueprint } from '../../src/core/schema';
 import type { StateFile } from '../../src/core/state';
 
@@ -33,22 +33,9 @@ const blueprintOf = (text: string): Blueprint => {
 };
 const tutorial = blueprintOf(tutorialText);
 
-/** A private subnet beside the public one (same zone, or another zone), with its own instance. */
-function withPrivateSubnet(zone: string): Blueprint {
-  return blueprintOf(
-    tutorialWith(
-      [
-        '    availabilityZone: ap-northeast-1a\n',
-        `    availabilityZone: ap-northeast-1a\n  - name: private-subnet-Atsushi\n    cidr: 10.0.2.0/24\n    availabilityZone: ${zone}\n`,
-      ],
-      [
-        '    securityGroups: [seg-g_wp_Atsushi]\n',
-        '    securityGroups: [seg-g_wp_Atsushi]\n  - name: eni-db-Atsushi\n    subnet: private-subnet-Atsushi\n    securityGroups: [seg-g_wp_Atsushi]\n',
-      ],
-      ['    sshUser: ec2-user\n', '    sshUser: ec2-user\n  - name: ec2-db\n    image: rhel-8\n    instanceType: t3.micro\n    networkInterface: eni-db-Atsushi\n    keyPair: key-wp-RHEL\n'],
-    ),
-  );
-}
+/** A private subnet beside the public one (same zone, or another zone), with its own instance; the
+ * tutorial's security group protects both, so it is drawn as a badge on each. */
+const withPrivateSubnet = (zone: string): Blueprint => blueprintOf(tutorialWithPrivateSubnet(zone));
 
 /** Every component created, with the ids and addresses an apply writes. */
 function appliedState(bp: Blueprint): StateFile {

@@ -83,14 +83,16 @@ test('each tutorial step renders and is saved as a PNG', async () => {
   }
 });
 
-test('the traffic paths draw numbered blue and orange edges and the two key points', async () => {
+test('the traffic paths draw numbered blue and orange edges, and list each step and the two key points', async () => {
   const p = await harness.open();
   try {
     await p.render(message(tutorial, { paths: { inbound: true, reply: true } }));
-    const text = await svgText(p);
-    for (const mark of ['①', '⑥', '⑦', '⑪']) assert.ok(text.includes(mark), `${mark} missing`);
-    assert.match(text, /Key point 1/);
-    assert.match(text, /Key point 2/);
+    const markers = await p.page.$$eval('#diagram .hop text', (els) => els.map((e) => e.textContent ?? ''));
+    for (const mark of ['1', '6', '7', '11']) assert.ok(markers.includes(mark), `marker ${mark} missing from ${markers.join(' ')}`);
+    const steps = await p.page.$$eval('#path-steps li', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(steps.some((s) => /^1SSH, TCP 22/.test(s)), `the list explains hop 1: ${steps[0]}`);
+    assert.ok(steps.some((s) => /Key point 1/.test(s)));
+    assert.ok(steps.some((s) => /Key point 2/.test(s)));
     const colours = await p.page.$$eval('#diagram path.flowchart-link, #diagram .edgePaths path', (els) => els.map((e) => e.ownerDocument.defaultView!.getComputedStyle(e).stroke));
     assert.ok(colours.includes('rgb(31, 111, 235)'), `no blue edge among ${[...new Set(colours)].join(', ')}`);
     assert.ok(colours.includes('rgb(232, 113, 10)'), 'no orange edge');

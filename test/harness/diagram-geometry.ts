@@ -90,10 +90,21 @@ export function geometryProblems(picture: DrawnPicture, nodes: readonly DiagramN
   const problems: string[] = [];
   const byName = new Map(picture.boxes.map((b) => [b.name, b]));
   for (const n of nodes) if (!byName.has(n.key)) problems.push(`${n.key} is not drawn (no data-name)`);
+  const parentOf = new Map(nodes.map((n) => [n.key, n.parent]));
   for (const n of nodes) {
     const box = byName.get(n.key);
     const parent = n.parent ? byName.get(n.parent) : undefined;
-    if (box && parent && !inside(box.frame, parent.frame)) problems.push(`${n.key} ${show(box.frame)} sticks out of ${n.parent} ${show(parent.frame)}`);
+    if (!box || !parent) continue;
+    if (n.onEdge) {
+      // A door on its container's top edge (the internet gateway on the VPC): half in, half out,
+      // within the container's width, and inside the container's own container.
+      const f = box.frame;
+      const p = parent.frame;
+      if (!(f.y < p.y && f.y + f.h > p.y && f.x >= p.x - slack && f.x + f.w <= p.x + p.w + slack)) problems.push(`${n.key} ${show(f)} is not on the top edge of ${n.parent} ${show(p)}`);
+      const grand = parentOf.get(n.parent!);
+      const outer = grand ? byName.get(grand) : undefined;
+      if (outer && !inside(f, outer.frame)) problems.push(`${n.key} ${show(f)} sticks out of ${grand} ${show(outer.frame)}`);
+    } else if (!inside(box.frame, parent.frame)) problems.push(`${n.key} ${show(box.frame)} sticks out of ${n.parent} ${show(parent.frame)}`);
   }
   // Siblings: boxes with the same container.
   const groups = new Map<string, DiagramNodeInfo[]>();

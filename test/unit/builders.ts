@@ -16,6 +16,22 @@ export function tutorialWith(...edits: [string, string][]): string {
   return text;
 }
 
+/** The tutorial with a private subnet beside the public one (in `zone`: the same zone, or another),
+ * holding a database interface and instance protected by the tutorial's security group too. */
+export function tutorialWithPrivateSubnet(zone: string): string {
+  return tutorialWith(
+    [
+      '    availabilityZone: ap-northeast-1a\n',
+      `    availabilityZone: ap-northeast-1a\n  - name: private-subnet-Atsushi\n    cidr: 10.0.2.0/24\n    availabilityZone: ${zone}\n`,
+    ],
+    [
+      '    securityGroups: [seg-g_wp_Atsushi]\n',
+      '    securityGroups: [seg-g_wp_Atsushi]\n  - name: eni-db-Atsushi\n    subnet: private-subnet-Atsushi\n    securityGroups: [seg-g_wp_Atsushi]\n',
+    ],
+    ['    sshUser: ec2-user\n', '    sshUser: ec2-user\n  - name: ec2-db\n    image: rhel-8\n    instanceType: t3.micro\n    networkInterface: eni-db-Atsushi\n    keyPair: key-wp-RHEL\n'],
+  );
+}
+
 /** 1-based line and UTF-16 column of the `occurrence`-th match of `needle` in `text`. */
 export function positionOf(text: string, needle: string, occurrence = 1): { line: number; column: number } {
   let index = -1;

@@ -30,7 +30,7 @@ test('each picture draws what exists after that step and nothing later', () => {
   const withEni = stepDiagram(tutorial, 3);
   assert.ok(has(withEni.mermaid, 'eni-wp-Atsushi'));
   assert.ok(!has(withEni.mermaid, 'eip-Atsushi'));
-  assert.ok(withEni.edges.some((e) => e.from === nodeId('seg-g_wp_Atsushi') && e.to === nodeId('eni-wp-Atsushi')), 'the group protects the interface');
+  assert.equal(withEni.nodes.find((n) => n.name === 'eni-wp-Atsushi')?.parent, 'seg-g_wp_Atsushi', 'the group is drawn around the interface it protects');
 
   const withEip = stepDiagram(tutorial, 4).mermaid;
   assert.match(withEip, new RegExp(`${nodeId('eip-Atsushi')} -\\.-\\|"public address"\\| ext_internet`));

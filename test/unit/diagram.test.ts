@@ -59,22 +59,23 @@ test('every component of the tutorial has a node, named in its label', () => {
   assert.match(d.mermaid, /^flowchart TB$/m);
 });
 
-test('nesting is region ▸ VPC ▸ availability zone ▸ subnet, the gateway in the VPC, the internet outside', () => {
+test('nesting is region ▸ VPC ▸ availability zone ▸ subnet ▸ security group, the gateway on the VPC, the internet outside', () => {
   const m = diagramText(tutorial);
   const region = subgraphBody(m, 'region_' + m.match(/subgraph region_(\w+)\[/)![1]);
   assert.ok(region.some((l) => l.startsWith(`subgraph ${nodeId('vpc-Atsushi')}[`)), 'the VPC is inside the region');
-  assert.ok(declares(region, 'key-wp-RHEL'), 'the key pair is regional');
-  assert.ok(declares(region, 'eip-Atsushi'), 'the Elastic IP is regional');
   const vpc = subgraphBody(m, nodeId('vpc-Atsushi'));
+  assert.ok(declares(region, 'key-wp-RHEL') && !declares(vpc, 'key-wp-RHEL'), 'the key pair is regional, outside the VPC');
   assert.ok(declares(vpc, 'igw-Atsushi'));
-  assert.ok(declares(vpc, 'rtb-public-Atsushi'));
-  assert.ok(!declares(vpc, 'eip-Atsushi'), 'the Elastic IP is outside the VPC');
+  assert.equal(buildDiagram(tutorial).nodes.find((n) => n.name === 'igw-Atsushi')?.onEdge, true, 'the gateway is drawn on the VPC edge');
+  const group = subgraphBody(m, nodeId('seg-g_wp_Atsushi'));
+  assert.ok(declares(group, 'eip-Atsushi'), 'the Elastic IP is drawn on its interface, inside the group around it');
   const zoneId = vpc.find((l) => l.startsWith('subgraph az_ap_northeast_1a'))!.split(/[\s[]/)[1]!;
   const zone = subgraphBody(m, zoneId);
   assert.match(vpc.find((l) => l.startsWith(`subgraph ${zoneId}[`))!, /Availability zone ap-northeast-1a/);
   const subnet = subgraphBody(m, nodeId('public-subnet-1a-Atsushi'));
   assert.ok(zone.some((l) => l.startsWith(`subgraph ${nodeId('public-subnet-1a-Atsushi')}[`)));
-  for (const name of ['eni-wp-Atsushi', 'ec2-wp-RHEL8', 'seg-g_wp_Atsushi']) assert.ok(declares(subnet, name), `${name} is in the subnet`);
+  for (const name of ['eni-wp-Atsushi', 'ec2-wp-RHEL8', 'seg-g_wp_Atsushi', 'rtb-public-Atsushi']) assert.ok(declares(subnet, name), `${name} is in the subnet`);
+  for (const name of ['eni-wp-Atsushi', 'ec2-wp-RHEL8']) assert.ok(declares(group, name), `${name} is inside the security group's boundary`);
   assert.ok(!region.some((l) => l.startsWith('ext_internet')), 'the internet is outside the region');
 });
 

@@ -78,7 +78,7 @@ test('the diagram labels and tutorial step titles are Japanese', () => {
   const { mermaid, nodes } = inJapanese(() => buildDiagram(bp));
   assert.match(mermaid, /あなたの PC/);
   assert.match(mermaid, /🌐 インターネット/);
-  assert.match(mermaid, /セキュリティグループ<br\/>/);
+  assert.match(mermaid, /<br\/>セキュリティグループ · /);
   assert.match(mermaid, /ネットワークインターフェイス<br\/>/);
   assert.match(mermaid, /VPC とインターネットの間の扉/);
   assert.match(mermaid, /○ 予定/);

@@ -2,9 +2,12 @@
 // `diagram` message. Pure (no vscode import): the panel, the rendering test and the benchmark share it.
 import type { Blueprint } from '../../core/schema';
 import type { StateFile } from '../../core/state';
-import { buildDiagram, simpleTrafficOverlay, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
+import { simpleTrafficOverlay, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
+import { buildPicture, type DiagramOptions, type PictureBox } from '../../core/diagram-model';
+import { mermaidOf } from '../../core/diagram-mermaid';
+import type { LayoutBox } from '../../shared/diagram-layout';
 import { tutorialSteps } from '../../core/diagram-steps';
-import type { HostToWebview, PathToggles } from '../../shared/protocol';
+import type { DiagramNodeInfo, HostToWebview, PathToggles } from '../../shared/protocol';
 import { webviewStrings } from './webview-strings';
 
 export type DiagramMessage = Extract<HostToWebview, { type: 'diagram' }>;
@@ -34,22 +37,29 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
   // The path is drawn over the whole picture only (a partial step has no instance to reach).
   const showPath = wantsPath && (!step || step.names.length === steps[0]!.names.length);
   const overlay = showPath ? (input.overlay ?? simpleTrafficOverlay(input.blueprint, { ...(input.state ? { state: input.state } : {}) })) : undefined;
-  const d = buildDiagram(input.blueprint, {
+  const options: DiagramOptions = {
     ...(input.state ? { state: input.state } : {}),
     ...(input.live ? { live: input.live } : {}),
     ...(overlay ? { overlay, paths: input.paths } : {}),
-    ...(step ? { only: new Set(step.names), added: new Set(step.added) } : {}),
+    ...(step ? { added: new Set(step.added) } : {}),
     ...(input.expand ? { expand: input.expand } : {}),
     ...(input.collapse ? { collapse: input.collapse } : {}),
     ...(input.prices ? { prices: input.prices } : {}),
-    // The webview draws AWS icons on the nodes instead of the emoji the plain text carries.
+    // The webview draws AWS icons on the boxes instead of the emoji the plain text carries.
     icons: 'none',
-  });
+  };
+  // The webview lays out the whole blueprint and draws the step's boxes where the whole has them.
+  const whole = buildPicture(input.blueprint, options);
+  const shown = step ? buildPicture(input.blueprint, { ...options, only: new Set(step.names), collapse: whole.collapsed ? 'always' : 'never' }) : whole;
+  const d = mermaidOf(shown);
+  const stepKeys = new Set(d.nodes.map((n) => n.key));
   return {
     type: 'diagram',
     uri: input.uri,
     mermaid: d.mermaid,
-    nodes: d.nodes,
+    picture: { boxes: whole.boxes.map(layoutBox), edges: whole.edges.map(({ from, to, arrow, role, label }) => ({ from, to, arrow, role, ...(label ? { label } : {}) })) },
+    // What each drawn box stands for, as the whole picture has it (a step's boxes sit where they will stay).
+    nodes: step ? infoOf(whole.boxes).filter((n) => stepKeys.has(n.key)) : d.nodes,
     edges: d.edges,
     title: input.title,
     steps: steps.map((s) => ({ index: s.index, title: s.title })),
@@ -60,4 +70,13 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
     collapsed: d.collapsed,
     strings: webviewStrings(),
   };
+}
+
+/** A box as the layout needs it (what the details pane shows travels in `nodes`). */
+function layoutBox(box: PictureBox): LayoutBox {
+  return { id: box.id, name: box.name, kind: box.kind, title: box.title, lines: box.lines, classes: box.classes, ...(box.children ? { children: box.children.map(layoutBox) } : {}) };
+}
+
+function infoOf(boxes: PictureBox[]): DiagramNodeInfo[] {
+  return boxes.flatMap((b) => [b.info, ...infoOf(b.children ?? [])]);
 }
