@@ -6,6 +6,7 @@
 // carries its own <style>, so an export reads the same outside the editor.
 import { pathColours, statusClassNames, statusStyles, type DiagramNodeInfo, type DiagramStatus } from '../src/shared/protocol';
 import { fontSize, type PictureLayout, type PlacedBox, type PlacedEdge } from '../src/shared/diagram-layout';
+import { statusSymbol } from '../src/shared/vocabulary';
 import { awsIcons } from './aws-icons.generated';
 
 export interface DrawTheme {
@@ -17,7 +18,6 @@ export interface DrawTheme {
 }
 
 const svgNs = 'http://www.w3.org/2000/svg';
-const statusSymbol: Record<DiagramStatus, string> = { planned: '○', 'in-progress': '◐', created: '●', failed: '✖', drifted: '⚠' };
 /** Colours of further path roles, in order, after the inbound blue and reply orange. */
 const morePathColours = ['#8957e5', '#1a7f37', '#bf3989', '#0598bc'];
 

@@ -457,7 +457,7 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
   let hop = 0;
   for (const { e, a, b } of edges) {
     if (!visible(a) || !visible(b)) continue;
-    const path = e.role === 'inbound' || e.role === 'reply';
+    const path = e.role !== 'structure' && e.role !== 'note';
     const titleOf = (n: Node) => titles[all.filter((m) => m.box.children && visible(m)).indexOf(n)];
     // A door on an edge is reached from inside or outside, not along the edge: its half on the line's side.
     const end = (n: Node, other: Node): Rect => (n.onEdge ? (other.y + other.h / 2 < n.y + n.h / 2 ? { x: n.x, y: n.y, w: n.w, h: n.h / 2 } : { x: n.x, y: n.y + n.h / 2, w: n.w, h: n.h / 2 }) : n);
@@ -466,15 +466,19 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     let label = e.label;
     if (path) {
       hop++;
+      // The model numbers hops ① ② … (then (21) …): the number goes on the marker, the words to the list.
       const first = label ? [...label][0]! : '';
       const index = circled.indexOf(first);
-      const number = index >= 0 ? String(index + 1) : String(hop);
+      const bracketed = label ? /^\((\d+)\) /.exec(label) : null;
+      const number = index >= 0 ? String(index + 1) : bracketed ? bracketed[1]! : String(hop);
       if (label && index >= 0) label = label.slice(first.length).trim();
-      const d = e.role === 'inbound' ? -4 : 4;
+      else if (label && bracketed) label = label.slice(bracketed[0].length);
+      // Each path in its own lane, so a way back drawn over the way in stays visible.
+      const d = e.role === 'inbound' ? -4 : e.role === 'reply' ? 4 : 0;
       points = points.map(([x, y]) => [x + d, y + d] as [number, number]);
-      const [x, y, vertical] = pointAlong(points, e.role === 'inbound' ? 0.4 : 0.6);
+      const [x, y, vertical] = pointAlong(points, e.role === 'inbound' ? 0.4 : e.role === 'reply' ? 0.6 : 0.5);
       // Beside the line, inbound on one side and the reply on the other, so both numbers show.
-      const side = e.role === 'inbound' ? -11 : 11;
+      const side = e.role === 'inbound' ? -11 : e.role === 'reply' ? 11 : 0;
       marker = vertical ? { text: number, x: x + side, y } : { text: number, x, y: y + side };
       explanations.push({ role: e.role, mark: number, text: label ?? '' });
     }
