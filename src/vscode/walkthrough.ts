@@ -8,8 +8,9 @@ import type { EngineEvent } from '../core/events';
 import type { Kind } from '../core/model';
 import type { StateFile } from '../core/state';
 
-/** The tutorial's components in its order: one walkthrough step each. */
-export const walkthroughKinds: readonly Kind[] = ['vpc', 'subnet', 'internetGateway', 'routeTable', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance'];
+/** The tutorial's components in its order: one walkthrough step each; then part two's NAT gateway
+ * (the private-subnet chapter). */
+export const walkthroughKinds: readonly Kind[] = ['vpc', 'subnet', 'internetGateway', 'routeTable', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance', 'natGateway'];
 
 export const createdContextKey = (kind: Kind) => `ec2Blueprint.created.${kind}`;
 

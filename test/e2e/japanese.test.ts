@@ -166,6 +166,9 @@ test('the walkthrough shows its Japanese steps and ticks the VPC step once the V
     '通信経路を見る',
     'SSH で接続する',
     '次の章: サーバーが自分でセットアップする (WordPress)',
+    '第 2 部: アプリケーションをプライベートサブネットに置く',
+    'NAT ゲートウェイ: 外への出口 (時間単位で課金)',
+    '踏み台を経由して SSH で接続する',
   ]);
   assert.equal(await isChecked('VPC を作成する'), false, 'the VPC step is not complete before the VPC exists');
   // The picture beside the steps is the diagram drawn in Japanese (package.nls.ja.json points at media/walkthrough/ja/).

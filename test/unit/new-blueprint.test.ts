@@ -78,9 +78,20 @@ test('the walkthrough has one step per tutorial component in its order, each wit
   const nls = { en: JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')), ja: JSON.parse(readFileSync(join(root, 'package.nls.ja.json'), 'utf8')) } as Record<string, Record<string, string>>;
   const order = ['vpc', 'subnet', 'internetGateway', 'routeTable', 'securityGroup', 'networkInterface', 'elasticIp', 'keyPair', 'instance'];
   const componentSteps = walkthrough.steps.filter((s) => s.completionEvents.some((e) => e.startsWith('onContext:ec2Blueprint.created.')));
-  assert.deepEqual(componentSteps.map((s) => s.completionEvents[0]), order.map((k) => `onContext:ec2Blueprint.created.${k}`));
-  const last = walkthrough.steps.slice(-3).map((s) => s.completionEvents[0]);
-  assert.deepEqual(last, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance', 'onCommand:ec2Blueprint.openInBrowser']);
+  // Part two (the private subnet) completes its NAT gateway step on that kind's context key too.
+  assert.deepEqual(componentSteps.map((s) => s.completionEvents[0]), [...order, 'natGateway'].map((k) => `onContext:ec2Blueprint.created.${k}`));
+  const partOneEnd = walkthrough.steps.slice(-6, -3).map((s) => s.completionEvents[0]);
+  assert.deepEqual(partOneEnd, ['onCommand:ec2Blueprint.showTrafficPath', 'onCommand:ec2Blueprint.sshToInstance', 'onCommand:ec2Blueprint.openInBrowser']);
+  const partTwo = walkthrough.steps.slice(-3).map((s) => [s.id, s.completionEvents[0]]);
+  assert.deepEqual(partTwo, [
+    ['privateSubnet', 'onCommand:ec2Blueprint.applyAll'],
+    ['natGateway', 'onContext:ec2Blueprint.created.natGateway'],
+    ['jumpHost', 'onCommand:ec2Blueprint.addToSshConfig'],
+  ]);
+  // What the NAT gateway costs, and that destroy takes it away, in both languages.
+  assert.match(nls.en!['walkthrough.natGateway.description']!, /billed by the hour even when idle[\s\S]*Destroy deletes it/);
+  assert.match(nls.ja!['walkthrough.natGateway.description']!, /使っていなくても時間単位で課金されます[\s\S]*削除はスタックの残りと一緒に NAT ゲートウェイも削除/);
+  for (const lang of ['en', 'ja']) assert.match(nls[lang]!['walkthrough.jumpHost.description']!, /ssh -J ec2-user@/);
   for (const lang of ['en', 'ja']) assert.match(nls[lang]!['walkthrough.userData.description']!, /cloud-init-output\.log[\s\S]*(HTTP \(80\)|HTTP \(80\))/);
   for (const step of walkthrough.steps) {
     for (const lang of ['en', 'ja']) {
