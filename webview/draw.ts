@@ -56,8 +56,6 @@ function styleSheet(theme: DrawTheme, roles: string[]): string {
     `.outside > .shape { fill: #58a6ff1f; stroke: #58a6ff; stroke-width: 1.5px; stroke-dasharray: 0; }`,
     `.note > .shape { fill: #f2cc60; stroke: #d4a72c; }`,
     `.note text { fill: #1f1f1f; font-weight: 700; }`,
-    `.added > .shape, .added > .frame { stroke: #1f6feb; stroke-width: 4px; }`,
-    `.blocked > .shape, .blocked > .frame { stroke: #e5534b; stroke-width: 5px; }`,
     `.badge rect { fill: ${groupColours.securityGroup}; }`,
     `.badge text { fill: #ffffff; }`,
     `.aws-icon-chip { fill: #ffffff; fill-opacity: 0.92; stroke: #8886; stroke-width: 0.5px; }`,
@@ -69,6 +67,9 @@ function styleSheet(theme: DrawTheme, roles: string[]): string {
     `.hop circle { stroke: ${theme.background}; stroke-width: 1.5px; }`,
     `.hop text { fill: #ffffff; font-weight: 700; }`,
     `.arrowhead { fill: ${theme.highContrast ? theme.foreground : '#8a8a8a'}; }`,
+    // New in this step, or where a path is blocked: over any kind's own frame colour.
+    `.added > .shape, .added > .frame { stroke: #1f6feb !important; stroke-width: 4px !important; }`,
+    `.blocked > .shape, .blocked > .frame { stroke: #e5534b !important; stroke-width: 5px !important; }`,
   ].join('\n');
 }
 

@@ -556,6 +556,11 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     const ym = (ay + by) / 2;
     candidates.push([[acx, ay], [acx, ym], [bcx, ym], [bcx, by]]);
     candidates.push([[acx, ay], [acx, bcy], [bcx < acx ? B.x + B.w : B.x, bcy]]);
+    // Into b from above or below at other points of its side, clear of titles on the way.
+    for (const f of [0.2, 0.8]) {
+      const x = B.x + B.w * f;
+      if (x < A.x || x > A.x + A.w) candidates.push([[x < acx ? A.x : A.x + A.w, acy], [x, acy], [x, by]]);
+    }
   }
   if (right || leftOf) {
     const ax = right ? A.x + A.w : A.x;
@@ -567,6 +572,10 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     const xm = (ax + bx) / 2;
     candidates.push([[ax, acy], [xm, acy], [xm, bcy], [bx, bcy]]);
     candidates.push([[ax, acy], [bcx, acy], [bcx, bcy < acy ? B.y + B.h : B.y]]);
+    for (const f of [0.2, 0.8]) {
+      const x = B.x + B.w * f;
+      candidates.push([[ax, acy], [x, acy], [x, bcy < acy ? B.y + B.h : B.y]]);
+    }
   }
   if (!candidates.length) {
     // One box inside the other's span (a box and a container around it): leave from the nearer side.

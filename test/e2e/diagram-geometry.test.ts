@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startDiagramHarness, type DiagramHarness } from '../harness/diagram-page';
-import { geometryProblems, readPicture } from '../harness/diagram-geometry';
+import { drawnTextSizes, geometryProblems, panelBesideEditor, readablePx, readPicture, type Rect } from '../harness/diagram-geometry';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { tutorialSteps } from '../../src/core/diagram-steps';
@@ -84,4 +84,55 @@ test('two availability zones sit apart inside the VPC', async () => {
 test('generated 50- and 200-resource stacks keep the same rules', async () => {
   await check('50 resources', { blueprint: blueprintOf(largeBlueprint(50)), collapse: 'never' });
   await check('200 resources', { blueprint: blueprintOf(largeBlueprint(200)), collapse: 'never' });
+});
+
+test('at the panel\'s default size beside the editor, Fit draws every text of the tutorial at 11 px or more, at every step and with the paths', async () => {
+  const page = await harness.open(panelBesideEditor);
+  try {
+    const pictures: [string, Partial<DiagramViewInput>][] = [
+      ...tutorialSteps(tutorial).map((s): [string, Partial<DiagramViewInput>] => [`step ${s.index}`, { step: s.index }]),
+      ['live', {}],
+      ['paths', { paths: { inbound: true, reply: true } }],
+    ];
+    for (const [what, input] of pictures) {
+      await page.render(diagramMessage({ uri: 'file:///work/x.blueprint.yaml', title: 'x.blueprint.yaml', step: null, paths: { inbound: false, reply: false }, blueprint: tutorial, ...input }));
+      await page.page.click('#fit');
+      await page.page.screenshot({ path: join(artifacts, `panel-size-${what.replace(/\W+/g, '-')}.png`) });
+      const texts = await drawnTextSizes(page.page);
+      assert.ok(texts.length > 10, `${what}: ${texts.length} texts`);
+      const small = texts.filter((t) => t.px < readablePx - 0.01).map((t) => `${t.text} (${t.px.toFixed(1)} px)`);
+      assert.deepEqual(small, [], `${what}: text drawn under ${readablePx} px after Fit`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('what exists at a tutorial step is drawn exactly where the final picture has it', async () => {
+  const page = await harness.open();
+  try {
+    const frames = async (step: number) => {
+      await page.render(diagramMessage({ uri: 'file:///work/x.blueprint.yaml', title: 'x', step, paths: { inbound: false, reply: false }, blueprint: tutorial }));
+      return new Map((await readPicture(page.page)).boxes.map((b) => [b.name, b.frame]));
+    };
+    const final = await frames(0);
+    const round = (r: Rect) => [r.x, r.y, r.w, r.h].map((v) => Math.round(v * 10) / 10);
+    for (const step of tutorialSteps(tutorial)) {
+      const drawn = await frames(step.index);
+      for (const [name, frame] of drawn) assert.deepEqual(round(frame), round(final.get(name)!), `step ${step.index}: ${name} is not where the final picture has it`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('a security group over two subnets is a badge on each box it protects', async () => {
+  const page = await harness.open();
+  try {
+    await page.render(diagramMessage({ uri: 'file:///work/x.blueprint.yaml', title: 'x', step: null, paths: { inbound: false, reply: false }, blueprint: withPrivateSubnet('ap-northeast-1a') }));
+    for (const name of ['eni-wp-Atsushi', 'eni-db-Atsushi']) assert.equal(await page.page.textContent(`[data-name="${name}"] .badge`), 'seg-g_wp_Atsushi', `${name} carries the group's badge`);
+    assert.ok(await page.page.$('[data-name="seg-g_wp_Atsushi"].node'), 'the group itself is a card in the VPC');
+  } finally {
+    await page.close();
+  }
 });

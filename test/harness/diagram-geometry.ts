@@ -80,6 +80,27 @@ export async function readPicture(page: Page): Promise<DrawnPicture> {
   })()`);
 }
 
+/** The panel at its default size: a 1400×900 VS Code window with the diagram beside the editor
+ * leaves the webview about this much room (toolbar, legend and picture). */
+export const panelBesideEditor = { width: 680, height: 800 } as const;
+
+/** The smallest text a reader reads without zooming, in CSS pixels as drawn. */
+export const readablePx = 11;
+
+/** Every text of the picture and of the list under it, with its size as drawn (font size × zoom). */
+export async function drawnTextSizes(page: Page): Promise<{ text: string; px: number }[]> {
+  return page.evaluate<{ text: string; px: number }[]>(`(() => {
+    const out = [];
+    for (const t of document.querySelectorAll('#diagram svg text')) {
+      if (!t.textContent.trim()) continue;
+      const m = t.getScreenCTM();
+      out.push({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) });
+    }
+    for (const li of document.querySelectorAll('#path-steps li')) out.push({ text: li.textContent, px: parseFloat(getComputedStyle(li).fontSize) });
+    return out;
+  })()`);
+}
+
 const slack = 1;
 const inside = (a: Rect, b: Rect, tolerance = slack) => a.x >= b.x - tolerance && a.y >= b.y - tolerance && a.x + a.w <= b.x + b.w + tolerance && a.y + a.h <= b.y + b.h + tolerance;
 const overlap = (a: Rect, b: Rect) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > slack && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > slack;
