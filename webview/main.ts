@@ -133,6 +133,8 @@ document.body.append(toolbar, notice, legend, main);
 // ---- messages -----------------------------------------------------------------------------------
 
 let pending: DiagramMessage | undefined;
+let lastMessageAt = 0;
+const burstPauseMs = 30;
 let rendering = false;
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -143,6 +145,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       applyWords(message.strings);
       // A burst of updates renders once: only the newest picture is kept while one renders.
       pending = message;
+      lastMessageAt = performance.now();
       void pump();
       break;
     case 'status':
@@ -164,8 +167,10 @@ async function pump(): Promise<void> {
   if (rendering) return;
   rendering = true;
   try {
-    // Drawing takes a frame or less: wait for the next one, so that a burst of updates paints once.
-    await new Promise((resolve) => requestAnimationFrame(resolve));
+    // Drawing takes a frame or so: a burst of updates (an apply's events) paints once, when it pauses.
+    const started = performance.now();
+    do await new Promise((resolve) => setTimeout(resolve, burstPauseMs));
+    while (performance.now() - lastMessageAt < burstPauseMs && performance.now() - started < 250);
     while (pending) {
       const message = pending;
       pending = undefined;
