@@ -5,7 +5,7 @@ import { architectureOfInstanceType } from './image-choice';
 import { keyFileName } from './key-file';
 import { Document, Scalar } from 'yaml';
 import type { Blueprint, Instance, NetworkAcl, SecurityGroup } from './schema';
-import { findCycle, components } from './model';
+import { findCycle, components, type Kind } from './model';
 import { parsePortRange } from './ports';
 import type { StateFile } from './state';
 import { instanceUserData } from './user-data';
@@ -136,7 +136,7 @@ class LogicalIds {
   }
 }
 
-const kindPrefixes: Record<string, string> = {
+const kindPrefixes: Record<Kind, string> = {
   vpc: 'Vpc',
   subnet: 'Subnet',
   internetGateway: 'InternetGateway',
@@ -154,7 +154,7 @@ const kindPrefixes: Record<string, string> = {
 export function logicalIdsOf(bp: Blueprint): Record<string, string> {
   const ids = new LogicalIds();
   const out: Record<string, string> = {};
-  for (const c of components(bp)) out[c.name] = ids.forName(c.name, kindPrefixes[c.kind] ?? 'Resource');
+  for (const c of components(bp)) out[c.name] = ids.forName(c.name, kindPrefixes[c.kind]);
   return out;
 }
 
@@ -185,7 +185,7 @@ function portsOf(protocol: string, port: number | string | undefined): { FromPor
 /** Builds the template. Throws nothing for a valid blueprint; pass only validated ones. */
 export function toCloudFormation(bp: Blueprint, options: CloudFormationOptions = {}): CloudFormationTemplate {
   const ids = new LogicalIds();
-  for (const c of components(bp)) ids.forName(c.name, kindPrefixes[c.kind] ?? 'Resource');
+  for (const c of components(bp)) ids.forName(c.name, kindPrefixes[c.kind]);
   const resources: Record<string, CfnResource> = {};
   const parameters: Record<string, CfnParameter> = {};
   const outputs: Record<string, CfnOutput> = {};
