@@ -30,7 +30,7 @@ import { BlueprintError } from '../core/errors';
 import { defaultSshUser } from '../core/ssh-target';
 import type { AwsTarget } from '../core/engine-api';
 import { connectEc2 } from './client';
-import { natAddressTag } from '../core/resource-model';
+import { nameTag, natAddressTag, stackTag } from '../core/resource-model';
 import type { Kind } from '../core/model';
 import type {
   Blueprint,
@@ -88,7 +88,7 @@ export async function listVpcs(ctx: Pick<SnapshotContext, 'ec2'>): Promise<VpcSu
     name: tagOf(v.Tags, 'Name'),
     cidr: v.CidrBlock,
     isDefault: v.IsDefault === true,
-    stack: tagOf(v.Tags, 'blueprint:stack'),
+    stack: tagOf(v.Tags, stackTag),
   }));
 }
 
@@ -155,11 +155,11 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
 
   // Key pairs used by the instances, and those tagged with the stack (a key no instance uses yet).
   // First, so each keeps its exact KeyName as its name (the engine names key pairs so).
-  const ownStack = tagOf(vpc.Tags, 'blueprint:stack');
+  const ownStack = tagOf(vpc.Tags, stackTag);
   const keyNames = [...new Set(instances.map((i) => i.KeyName).filter((k): k is string => !!k))];
   const keyPairs = keyNames.length ? await describeKeyPairs(ec2, keyNames) : [];
   if (ownStack) {
-    const tagged = (await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'tag:blueprint:stack', Values: [ownStack] }] }))).KeyPairs ?? [];
+    const tagged = (await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: `tag:${stackTag}`, Values: [ownStack] }] }))).KeyPairs ?? [];
     for (const key of tagged) if (!keyPairs.some((k) => k.KeyName === key.KeyName)) keyPairs.push(key);
   }
   const keyName = new Map<string, string>();
@@ -346,7 +346,7 @@ export async function snapshotVpc(vpcId: string, ctx: SnapshotContext): Promise<
     : [];
   // An address of the stack on no interface (allocated, not associated yet) belongs to it too.
   if (ownStack) {
-    const tagged = (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'tag:blueprint:stack', Values: [ownStack] }] }))).Addresses ?? [];
+    const tagged = (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${stackTag}`, Values: [ownStack] }] }))).Addresses ?? [];
     for (const address of tagged)
       if (!address.NetworkInterfaceId && !address.InstanceId && !natAllocationIds.includes(address.AllocationId ?? '') && tagOf(address.Tags, natAddressTag) === undefined) addresses.push(address);
   }
@@ -481,7 +481,7 @@ function tagOf(tags: Tag[] | undefined, key: string): string | undefined {
 
 /** Tags other than the ones the blueprint sets itself (and AWS's own aws:*). */
 function extraTags(tags: Tag[] | undefined): { tags?: Record<string, string> } {
-  const extra = (tags ?? []).filter((t) => t.Key && !['Name', 'blueprint:stack', 'blueprint:name'].includes(t.Key) && !t.Key.startsWith('aws:'));
+  const extra = (tags ?? []).filter((t) => t.Key && !['Name', stackTag, nameTag].includes(t.Key) && !t.Key.startsWith('aws:'));
   return extra.length ? { tags: Object.fromEntries(extra.map((t) => [t.Key!, t.Value ?? ''])) } : {};
 }
 
