@@ -5,7 +5,8 @@ import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { architectureOfInstanceType, chooseImage, type Architecture } from '../core/image-choice';
 import type { ProviderContext } from './provider';
-import { clientKey } from './client';
+import type { AwsTarget } from '../core/engine-api';
+import { clientKey, connectEc2 } from './client';
 
 export interface ImageAlias {
   owner: string;
@@ -118,4 +119,21 @@ async function lookUpImage(ctx: ProviderContext, image: string, instanceType: st
   );
   if (!choice.image) throw Object.assign(new Error(`${choice.why} (${t('owner {0}, name {1}, region {2}', alias.owner, alias.namePattern(architecture), ctx.region)})`), { name: 'ImageAliasNotFound' });
   return resolvedFrom(choice.image.source, choice.why);
+}
+
+/** `export`: the image each alias of the blueprint means now, asked with read calls only (the
+ * same choice apply makes). Rejects when EC2 cannot be reached or refuses. */
+export async function resolveImagesFor(
+  instances: readonly { name: string; image: string; instanceType: string }[],
+  target: AwsTarget & { region: string },
+): Promise<Record<string, ResolvedImage>> {
+  const connection = connectEc2(target, true);
+  try {
+    const ctx: ProviderContext = { ec2: connection.ec2, stack: '', region: target.region, keyDir: '', progress: () => {} };
+    const out: Record<string, ResolvedImage> = {};
+    await Promise.all(instances.map(async (i) => (out[i.name] = await resolveImage(ctx, i.image, i.instanceType))));
+    return out;
+  } finally {
+    connection.ec2.destroy();
+  }
 }

@@ -244,7 +244,7 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
         metadataTokens: s.metadataTokens ?? 'required',
         sshUser: s.sshUser ?? sshUserFor(s.image),
         sshPort: s.sshPort ?? 22,
-        // The engine has put a userDataFile's contents into userData by now (engine.ts).
+        // The engine has put a userDataFile's contents into userData by now (engine/session.ts).
         userDataHash: userDataHash(instanceUserData(s, s.userData)),
         tags,
       };
