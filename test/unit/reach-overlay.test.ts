@@ -178,8 +178,11 @@ describe('the private subnet on the diagram: SSH in two legs through the jump ho
     assert.equal(diagram.edges.filter((e) => e.role === 'inbound').length, overlay.inbound.length);
     assert.equal(diagram.edges.filter((e) => e.role === 'reply').length, overlay.reply.length);
     const out = diagram.edges.filter((e) => e.role === 'outbound');
-    assert.ok(out.some((e) => e.from === nodeId(app) && e.to === nodeId('seg-app-Atsushi')));
-    assert.ok(out.some((e) => e.from === nodeId('igw-private-Atsushi') && e.to === 'ext_internet'));
+    assert.deepEqual(
+      out.map((e) => [e.from, e.to]),
+      [app, 'seg-app-Atsushi', 'rtb-private-Atsushi', 'nat-1a-Atsushi', 'rtb-public-Atsushi', 'igw-private-Atsushi'].map((n, i, all) => [nodeId(n), all[i + 1] ? nodeId(all[i + 1]!) : 'ext_internet']),
+      'the way out passes the NAT gateway drawn in the public subnet',
+    );
     assert.ok(diagram.edges.some((e) => e.role === 'inbound' && e.from === nodeId(bastion) && /opens TCP 22 \(SSH\) to ec2-app-Atsushi at 10\.0\.2\.11/.test(e.label ?? '')));
     assert.match(diagram.mermaid, /linkStyle [\d,]+ stroke:#0b7a75/);
     // Without the reply toggle the way out is not drawn either.
