@@ -24,7 +24,7 @@ import {
 import { t } from '@vscode/l10n';
 import { sshPortUserData, userDataHash } from '../core/user-data';
 import { stackTag, type Attributes, type Tags } from '../core/resource-model';
-import type { ObservedResource } from '../core/planner';
+import type { ObservedResource } from '../core/provider-contract';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
 import { resolveImage } from './images';
 

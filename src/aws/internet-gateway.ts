@@ -8,7 +8,7 @@ import {
   type InternetGateway,
 } from '@aws-sdk/client-ec2';
 import type { Attributes, Tags } from '../core/resource-model';
-import type { ObservedResource } from '../core/planner';
+import type { ObservedResource } from '../core/provider-contract';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
 
 const toObserved = (g: InternetGateway) =>

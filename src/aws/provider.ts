@@ -1,9 +1,10 @@
 // One contract for every kind of resource: list (what the stack owns), read (one by id), diff,
 // create, update, delete. A delete treats "not found" as done and waits until the thing is gone.
+// The data it speaks (ObservedResource, Change, Facts) is in src/core/provider-contract.ts.
 import { CreateTagsCommand, DeleteTagsCommand, type EC2Client, type Tag, type TagSpecification, type ResourceType, type Filter } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import type { Kind } from '../core/model';
-import type { ObservedResource, Change } from '../core/planner';
+import type { ObservedResource, Change } from '../core/provider-contract';
 import { diffAttributes } from '../core/planner';
 import { nameTag, stackTag, tagDifference, type Attributes, type Tags } from '../core/resource-model';
 

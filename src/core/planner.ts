@@ -5,6 +5,7 @@ import type { Blueprint } from './schema';
 import { components, dependenciesOf, dependencyOrder, type Component, type Kind } from './model';
 import { summarize, type ActionKind, type Plan, type PlannedAction } from './plan';
 import type { StateFile } from './state';
+import type { Change, Facts, ObservedResource } from './provider-contract';
 import {
   aclDifference,
   describeRule,
@@ -17,28 +18,6 @@ import {
   type IdOf,
   type Tags,
 } from './resource-model';
-
-/** A resource as AWS has it now, normalized (see resource-model.ts). */
-export interface ObservedResource {
-  kind: Kind;
-  name: string;
-  id: string;
-  attributes: Record<string, unknown>;
-}
-
-export interface Facts {
-  /** What AWS has for each component of the blueprint (and of the state), absent when nothing. */
-  observed: Record<string, ObservedResource | undefined>;
-  /** Resources tagged with this stack that the blueprint does not declare (removed from the file,
-   * or a duplicate left by a crash): they are deleted. */
-  strays: ObservedResource[];
-  /** Key pairs whose private key file is not in the key directory. */
-  missingKeyFiles?: string[];
-  /** Key pairs an existing instance was launched with. */
-  keyPairsInUse?: string[];
-  /** The newest image for each instance that uses an alias, for a plan note. */
-  newestImages?: Record<string, { imageId: string; imageName?: string }>;
-}
 
 /** One node of the execution graph: an apply (create/update/replace's create) or a delete. It
  * carries all the runner needs, so the runner never looks back into the plan or the facts. */
@@ -86,11 +65,6 @@ const mayDependOn: Record<Kind, Kind[]> = {
   keyPair: [],
   instance: ['networkInterface', 'subnet', 'securityGroup', 'keyPair', 'elasticIp', 'internetGateway'],
 };
-
-export interface Change {
-  replace: string[];
-  update: string[];
-}
 
 export interface DiffContext {
   /** Tags the blueprint declared last time (from the state), so removed ones are removed. */

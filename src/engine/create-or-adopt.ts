@@ -2,7 +2,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import type { Kind } from '../core/model';
-import type { ObservedResource } from '../core/planner';
+import type { ObservedResource } from '../core/provider-contract';
 import type { Attributes } from '../core/resource-model';
 import { createOutcomeUnknownCode } from '../aws/client';
 import { providerFor } from '../aws/providers';

@@ -16,7 +16,8 @@ import type { BlueprintInput, DestroyOptions, EngineApi, EngineOptions, RunResul
 import { BlueprintError } from '../core/errors';
 import { costNotes, type CostReport } from '../core/cost';
 import type { Plan } from '../core/plan';
-import { planApply, planDestroy, type Facts, type PlanResult } from '../core/planner';
+import { planApply, planDestroy, type PlanResult } from '../core/planner';
+import type { Facts } from '../core/provider-contract';
 import type { StateFile } from '../core/state';
 import { StateWriter } from '../core/state-file';
 import { checkOnly, close, open, providerContext, type Session } from './session';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import { BlueprintError } from '../core/errors';
 import type { Component, Kind } from '../core/model';
-import type { Facts, ObservedResource } from '../core/planner';
+import type { Facts, ObservedResource } from '../core/provider-contract';
 import { desiredOf, type Attributes } from '../core/resource-model';
 import type { ResourceState, StateFile } from '../core/state';
 import { providerFor, providers } from '../aws/providers';

@@ -1,7 +1,7 @@
 // What the blueprint costs, asked of AWS's price list beside the look at what exists.
 import { t } from '@vscode/l10n';
 import type { EngineOptions } from '../core/engine-api';
-import type { Facts } from '../core/planner';
+import type { Facts } from '../core/provider-contract';
 import { billedParts, costReport, currentCost, instanceProductsQuery, natGatewayQuery, type BilledImage, type CostReport, type PriceAnswer } from '../core/cost';
 import { errorCode } from '../aws/provider';
 import { createPriceReader } from '../aws/pricing';

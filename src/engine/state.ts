@@ -3,7 +3,8 @@
 import { unlinkSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import type { Plan } from '../core/plan';
-import { driftOf, type Facts } from '../core/planner';
+import { driftOf } from '../core/planner';
+import type { Facts } from '../core/provider-contract';
 import { StateWriter } from '../core/state-file';
 import { removeOrphanKeyFile } from './create-or-adopt';
 import type { Session } from './session';
