@@ -929,8 +929,11 @@ export function diagramOverlay(bp: Blueprint, ctx: ReachContext = {}): TrafficOv
 
 /** A hop's detail short enough for an arrow: the explanation in parentheses goes to the notes. */
 function shortLabel(detail: string): string {
-  if (detail.length <= 60) return detail;
-  const cut = detail.split(' (')[0]!;
+  // Trailing explanations go first, one at a time (a Japanese rule keeps its "(X から)").
+  let text = detail;
+  while (text.length > 60 && text.endsWith(')') && text.lastIndexOf(' (') > 0) text = text.slice(0, text.lastIndexOf(' ('));
+  if (text.length <= 60) return text;
+  const cut = text.split(' (')[0]!;
   return cut.length <= 90 ? cut : cut.split(/[:;] /)[0]!;
 }
 

@@ -57,3 +57,20 @@ test('diagram --paths draws the traffic path; --step draws a tutorial step; a ba
   assert.ok(!step.stdout.includes(nodeId('seg-g_wp_Atsushi')));
   assert.equal((await run(['diagram', blueprint, '--step', '9'])).code, 2);
 });
+
+test('diagram --paths of the private subnet draws both SSH legs and the way out through the NAT gateway, in English and Japanese', async () => {
+  const file = join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml');
+  const edge = (from: string, to: string, words: string) => new RegExp(`${nodeId(from)} -->\\|"[^"]*${words}[^"]*"\\| ${nodeId(to)}`);
+  const en = await run(['diagram', file, '--paths']);
+  assert.equal(en.code, 0, en.stderr);
+  // Leg 2 leaves the jump host toward the instance's private address; the way out passes the NAT gateway.
+  assert.match(en.stdout, edge('ec2-bastion-Atsushi', 'seg-bastion-Atsushi', 'opens TCP 22 \\(SSH\\) to'));
+  assert.match(en.stdout, edge('rtb-private-Atsushi', 'nat-1a-Atsushi', 'route 0.0.0.0/0 → nat-1a-Atsushi'));
+  assert.match(en.stdout, /linkStyle [\d,]+ stroke:#0b7a75/);
+  const ja = await run(['diagram', file, '--paths', '--lang', 'ja']);
+  assert.equal(ja.code, 0, ja.stderr);
+  assert.match(ja.stdout, edge('rtb-private-Atsushi', 'nat-1a-Atsushi', 'ルート 0.0.0.0/0 → nat-1a-Atsushi'));
+  // A shortened label keeps whom the rule lets in (only the rule's own description is left out).
+  assert.match(ja.stdout, edge('seg-app-Atsushi', 'ec2-app-Atsushi', 'インバウンドルール tcp 22(<br/>| )\\(seg-bastion-Atsushi から\\)'));
+  assert.match(ja.stdout, /ポイント: NAT(<br\/>| )ゲートウェイは外へ出るための出口です/);
+});
