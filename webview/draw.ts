@@ -42,6 +42,7 @@ function styleSheet(theme: DrawTheme, roles: string[]): string {
     `text { font-family: ${theme.font}; font-size: ${fontSize}px; fill: ${theme.foreground}; }`,
     `.t { font-weight: 600; }`,
     `.node > .shape { fill: ${theme.background}; stroke: ${theme.border}; stroke-width: 1.5px; }`,
+    `.node > .under { fill: ${theme.background}; stroke: none; }`,
     ...statusRules,
     `.cluster > .frame { fill: none; stroke: ${theme.border}; stroke-width: 1.5px; }`,
     `.cluster.k-region > .frame { stroke: ${groupColours.region}; }`,
@@ -56,8 +57,9 @@ function styleSheet(theme: DrawTheme, roles: string[]): string {
     `.outside > .shape { fill: #58a6ff1f; stroke: #58a6ff; stroke-width: 1.5px; stroke-dasharray: 0; }`,
     `.note > .shape { fill: #f2cc60; stroke: #d4a72c; }`,
     `.note text { fill: #1f1f1f; font-weight: 700; }`,
-    `.badge rect { fill: ${groupColours.securityGroup}; }`,
-    `.badge text { fill: #ffffff; }`,
+    `.badge rect { fill: ${theme.background}; stroke: ${theme.border}; }`,
+    `.badge.k-securityGroup rect { fill: ${groupColours.securityGroup}; stroke: none; }`,
+    `.badge.k-securityGroup text { fill: #ffffff; }`,
     `.aws-icon-chip { fill: #ffffff; fill-opacity: 0.92; stroke: #8886; stroke-width: 0.5px; }`,
     `.flowchart-link { fill: none; stroke: ${theme.highContrast ? theme.foreground : '#8a8a8a'}; stroke-width: 1.5px; }`,
     `.flowchart-link.dashed { stroke-dasharray: 5 4; }`,
@@ -156,6 +158,7 @@ function drawBox(box: PlacedBox, options: DrawOptions): SVGGElement {
     if (box.secondary) text.append(make('tspan', { class: 's', dx: 10 }, box.secondary));
     label.append(text);
     g.append(label);
+    badges(g, box);
     return g;
   }
   if (box.kind === 'note') {
@@ -166,6 +169,8 @@ function drawBox(box: PlacedBox, options: DrawOptions): SVGGElement {
     return g;
   }
   const rounded = box.kind === 'internet' || box.kind === 'pc' ? 18 : box.kind === 'instance' ? 8 : 4;
+  // An opaque card under the status's translucent fill: frames and lines behind it stay hidden.
+  g.append(make('rect', { class: 'under', x: box.x, y: box.y, width: box.w, height: box.h, rx: rounded }));
   g.append(make('rect', { class: 'shape', x: box.x, y: box.y, width: box.w, height: box.h, rx: rounded }));
   const body = box.h - box.badges.length * 20;
   if (box.icon) icon(g, box.icon, box.x + 8, box.y + (body - 24) / 2, 24);
@@ -177,13 +182,18 @@ function drawBox(box: PlacedBox, options: DrawOptions): SVGGElement {
     label.append(make('text', { class: 't', x: box.x + 40, y: box.y + body / 2 + 5 }, box.title));
   }
   g.append(label);
+  badges(g, box);
+  return g;
+}
+
+/** Small tags naming what protects or serves the box: a security group (red), a shared route table, ACL or key. */
+function badges(g: SVGGElement, box: PlacedBox): void {
   for (const b of box.badges) {
-    const badge = make('g', { class: 'badge' });
+    const badge = make('g', { class: `badge k-${b.kind}` });
     badge.append(make('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 3 }));
     badge.append(make('text', { x: b.x + 6, y: b.y + b.h - 4 }, b.text));
     g.append(badge);
   }
-  return g;
 }
 
 /** An AWS architecture icon on a light chip (the icons are drawn for white backgrounds). */

@@ -1,4 +1,4 @@
-// `diagram --svg/--png`: the panel's own webview (dist/webview/, the same mermaid, ELK layout and
+// `diagram --svg/--png`: the panel's own webview (dist/webview/, the same layout, drawing and
 // icons) in headless Chromium, light theme, fed the very `diagram` message the panel gets; the
 // file is what the webview's own SVG/PNG export writes. Chromium is the user's (found below or
 // named by EC2BP_CHROMIUM); playwright-core drives it and is loaded only here.

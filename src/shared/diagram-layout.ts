@@ -74,7 +74,7 @@ export interface PlacedBox extends Rect {
   /** On its container's top edge (the internet gateway). */
   onEdge: boolean;
   /** Names of the security groups protecting it, drawn as small red tags at its foot. */
-  badges: (Rect & { text: string })[];
+  badges: (Rect & { text: string; kind: DiagramNodeKind })[];
   /** Height of a container's title band. */
   band: number;
 }
@@ -109,6 +109,9 @@ const secondaryMax = 200;
 const circled = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 const statusMark = /^([○◐●✖⚠]) (.*)$/;
 const outsideKinds = new Set<DiagramNodeKind>(['internet', 'pc']);
+/** Kinds whose links to many boxes (associations, keys) become badges past `maxLines` of them. */
+const sharedKinds = new Set<DiagramNodeKind>(['routeTable', 'networkAcl', 'keyPair']);
+const maxLines = 3;
 /** Kinds whose card shows a fact (address, type) rather than the kind's name. */
 const factKinds = new Set<DiagramNodeKind>(['networkInterface', 'instance', 'elasticIp', 'natGateway', 'subnet', 'group']);
 /** Cards drawn in their container's first rows, before what the container holds. */
@@ -129,7 +132,7 @@ interface Node {
   band: number;
   onEdge: boolean;
   secondary: string;
-  badges: string[];
+  badges: { text: string; kind: DiagramNodeKind }[];
 }
 
 /** Lays the whole picture out. `shown`: the keys to draw (a tutorial step); positions never depend on it. */
@@ -158,6 +161,9 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     return false;
   };
   const edges: { e: LayoutEdge; a: Node; b: Node }[] = [];
+  const fanOut = new Map<string, number>();
+  for (const e of picture.edges) if (e.role === 'structure' && e.arrow === '-.-' && sharedKinds.has(byId.get(e.from)?.box.kind as DiagramNodeKind)) fanOut.set(e.from, (fanOut.get(e.from) ?? 0) + 1);
+  const shared = new Set([...fanOut].filter(([, n]) => n > maxLines).map(([id]) => id));
   for (const e of picture.edges) {
     const a = byId.get(e.from);
     const b = byId.get(e.to);
@@ -165,7 +171,12 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     // A box and its own container: only a traffic path's hop is drawn (into or out of a boundary).
     if ((isAncestor(a, b) || isAncestor(b, a)) && (e.role === 'structure' || e.role === 'note')) continue;
     if (e.role === 'structure' && a.box.kind === 'securityGroup' && (b.box.kind === 'networkInterface' || b.box.kind === 'instance')) {
-      b.badges.push(a.box.title);
+      b.badges.push({ text: a.box.title, kind: 'securityGroup' });
+      continue;
+    }
+    // One route table, ACL or key pair shared by many boxes: its name on each of them, not a line to each.
+    if (e.role === 'structure' && e.arrow === '-.-' && shared.has(e.from)) {
+      b.badges.push({ text: a.box.title, kind: a.box.kind });
       continue;
     }
     // An Elastic IP drawn on its interface: its association and its address are the tab itself.
@@ -199,7 +210,7 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     }
     n.secondary = outsideKinds.has(box.kind) ? '' : pickSecondary(box, false);
     const textW = Math.max(measure(box.title, true), n.secondary ? measure(n.secondary, false) : 0);
-    const badgeW = n.badges.length ? Math.max(...n.badges.map((b) => measure(b, false) + 12)) + card.padX * 2 : 0;
+    const badgeW = n.badges.length ? Math.max(...n.badges.map((b) => measure(b.text, false) + 12)) + card.padX * 2 : 0;
     n.w = Math.max(card.minW, card.textX + textW + 12, badgeW);
     n.h = (n.secondary ? card.h : 40) + n.badges.length * card.badgeH;
   };
@@ -308,7 +319,7 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     for (const c of n.children) measureNode(c);
     const box = n.box;
     n.secondary = pickSecondary(box, true);
-    const titleW = iconSize + 12 + measure(box.title, true) + (n.secondary ? 10 + measure(n.secondary, false) : 0) + pad;
+    const titleW = iconSize + 12 + measure(box.title, true) + (n.secondary ? 10 + measure(n.secondary, false) : 0) + pad + n.badges.reduce((s, b) => s + measure(b.text, false) + 20, 0);
     const edgeKids = n.children.filter((c) => c.onEdge);
     const inner = n.children.filter((c) => !c.onEdge);
     const edgeW = edgeKids.reduce((s, c) => s + c.w + 16, 0);
@@ -422,6 +433,15 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     if (visible(n)) {
       const container = !!n.box.children;
       const badgeTop = n.y + n.h - n.badges.length * card.badgeH;
+      // On a container the badges follow its title in the band; on a card they stack at its foot.
+      let bandX = n.x + (iconOf(n.box) ? 38 : 12) + measure(n.box.title, true) + (n.secondary ? 10 + measure(n.secondary, false) : 0) + 10;
+      const badges = n.badges.map((b, i) => {
+        const w = measure(b.text, false) + 12;
+        if (!container) return { ...b, x: n.x + card.padX, y: badgeTop + i * card.badgeH + 1, w, h: card.badgeH - 2 };
+        const at = { ...b, x: bandX, y: n.y + 6, w, h: card.badgeH - 2 };
+        bandX += w + 8;
+        return at;
+      });
       placed.push({
         id: n.box.id,
         key: n.box.name,
@@ -439,7 +459,7 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
         classes: n.box.classes,
         ...(iconOf(n.box) ? { icon: iconOf(n.box)! } : {}),
         onEdge: n.onEdge,
-        badges: n.badges.map((text, i) => ({ text, x: n.x + card.padX, y: badgeTop + i * card.badgeH + 1, w: measure(text, false) + 12, h: card.badgeH - 4 })),
+        badges,
         band: n.band,
       });
     }
@@ -501,6 +521,7 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
 
 type Point = [number, number];
 
+const contains = (outer: Rect, inner: Rect) => inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
 const overlaps = (a: Rect, b: Rect) => Math.min(a.x + a.w, b.x + b.w) > Math.max(a.x, b.x) && Math.min(a.y + a.h, b.y + b.h) > Math.max(a.y, b.y);
 
 /** A hop from a container into a box inside it: down from the container's top edge, clear of its
@@ -588,7 +609,7 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
   for (const c of candidates) {
     let hits = 0;
     for (const o of obstacles) {
-      if (overlaps(o, A) || overlaps(o, B)) continue; // an end (or the box whose half is an end)
+      if (contains(o, A) || contains(o, B)) continue; // an end (or the box whose half is an end)
       for (let i = 0; i + 1 < c.length; i++)
         if (cuts(c[i]!, c[i + 1]!, o)) {
           hits++;

@@ -108,7 +108,7 @@ export type HostToWebview =
       type: 'diagram';
       /** The blueprint's URI, kept by the webview so the panel can be restored after a reload. */
       uri: string;
-      /** The mermaid flowchart source ("Copy as Mermaid", `diagram FILE`). */
+      /** The mermaid flowchart source of the picture shown (what `diagram FILE` prints). */
       mermaid: string;
       /** The whole picture the webview lays out and draws (src/shared/diagram-layout.ts): always
        * the full blueprint, so that a tutorial step draws only the boxes in `nodes` where the final
