@@ -38,7 +38,7 @@ if (existsSync(join(root, 'dist/webview/main.js'))) {
   const chunks = readdirSync(join(root, 'dist/webview'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.js$/.test(f));
   const sizes = chunks.map((f) => readFileSync(join(root, 'dist/webview', f)));
   const total = sizes.reduce((n, b) => n + b.length, 0);
-  console.log(`${'dist/webview/*.js (' + chunks.length + ' files, mermaid split)'.padEnd(48)} ${kb(total)}  (gzip ${kb(sizes.reduce((n, b) => n + gzipSync(b).length, 0)).trim()}; main.js ${kb(statSync(join(root, 'dist/webview/main.js')).size).trim()})`);
+  console.log(`${'dist/webview/*.js (' + chunks.length + ' files)'.padEnd(48)} ${kb(total)}  (gzip ${kb(sizes.reduce((n, b) => n + gzipSync(b).length, 0)).trim()}; main.js ${kb(statSync(join(root, 'dist/webview/main.js')).size).trim()})`);
 }
 
 // The in-host measuring module, in a scratch folder. The baseline is a tiny extension built into the
@@ -122,7 +122,7 @@ if (totals.length > 0) {
   console.log(row('EC2 Blueprint: load dist/extension.js (fresh copy)', load));
   const inside = summary(insides);
   console.log(row('EC2 Blueprint: inside activate()', inside));
-  console.log(`heavy modules loaded at activation: ${heavy.length === 0 ? 'none (engine and AWS SDK on first AWS command, validator with the first blueprint, mermaid in the webview)' : heavy.join(', ')}`);
+  console.log(`heavy modules loaded at activation: ${heavy.length === 0 ? 'none (engine and AWS SDK on first AWS command, validator with the first blueprint; the diagram is drawn in the webview)' : heavy.join(', ')}`);
   const cost = load.median + inside.median;
   console.log(`goal: the extension's activation cost (load + activate()) under ${goalMs} ms — ${cost < goalMs ? 'met' : 'NOT met'} (${cost.toFixed(1)} ms); the host adds its own scheduling to every extension's wall time, as the baseline shows`);
 }

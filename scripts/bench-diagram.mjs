@@ -1,35 +1,47 @@
 // The diagram's speed in headless Chromium (the built webview, the panel's CSP): full render time
-// at 10, 50, 200 and 500 resources, and the time from a status update message to the repainted
-// node. Medians, with ratios against a baseline measured in the same run (a one-node picture).
-// Each size is also drawn with mermaid's default dagre layout (the layout before ELK, in the same
-// run and bundle) for comparison; and for each picture, edge crossings and edges drawn through a
-// component box. Goals: the tutorial within 0.3 s, 500 resources within 3 s.
-//   node scripts/bench-diagram.mjs [--runs N]      (needs `npm run build` first)
+// at the tutorial, 50, 200 and 500 resources, and the time from a status update message to the
+// repainted node. Medians, with ratios against a baseline measured in the same run (a one-box
+// picture). For comparison, mermaid (its default dagre layout, the devDependency the tests use) draws
+// the same picture's mermaid text in the same run; the previous renderer, mermaid with the ELK layout,
+// is in README's table. For each picture: edge crossings and edges drawn through a component box.
+// Goals: the tutorial within 0.3 s, 500 resources within 3 s.
+//   node scripts/bench-diagram.mjs [--runs N] [--no-mermaid]      (needs `npm run build` first)
+import { statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { require as tsxRequire } from 'tsx/cjs/api';
 import { summary, row } from './bench-lib.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const withMermaid = !process.argv.includes('--no-mermaid');
 const load = (path) => tsxRequire(path, import.meta.url);
-const { startDiagramHarness } = load('../test/harness/diagram-page.ts');
+const { startDiagramHarness, openMermaidPage, repoRoot } = load('../test/harness/diagram-page.ts');
 const { validateBlueprint } = load('../src/core/validate.ts');
 const { components } = load('../src/core/model.ts');
 const { nodeId } = load('../src/core/diagram.ts');
 const { diagramMessage } = load('../src/vscode/diagram/message.ts');
 const { largeBlueprint, tutorialText } = load('../test/unit/builders.ts');
 const { readPicture, edgeQuality } = load('../test/harness/diagram-geometry.ts');
-/** The same picture laid out by mermaid's default dagre instead of ELK (front matter wins). */
-const withDagre = (picture) => ({ ...picture, mermaid: `---\nconfig:\n  layout: dagre\n---\n${picture.mermaid}` });
 
 const blueprintOf = (text) => validateBlueprint(text).blueprint;
 const message = (bp, extra = {}) =>
   diagramMessage({ blueprint: bp, uri: 'file:///bench.blueprint.yaml', title: 'bench', step: null, paths: { inbound: false, reply: false }, ...extra });
 
+// The webview's JavaScript, as the package ships it (run after `npm run build`; minified in a production build).
+const webview = join(repoRoot, 'dist', 'webview');
+const js = readdirSync(webview).filter((f) => f.endsWith('.js'));
+const bytes = js.reduce((s, f) => s + statSync(join(webview, f)).size, 0);
+const gzipped = js.reduce((s, f) => s + gzipSync(readFileSync(join(webview, f))).length, 0);
+console.log(`webview JavaScript: ${(bytes / 1e6).toFixed(2)} MB, ${(gzipped / 1e6).toFixed(2)} MB gzipped (${js.length} file${js.length > 1 ? 's' : ''})`);
+
 const harness = await startDiagramHarness();
 try {
   const page = await harness.open();
-  const baselinePicture = { ...message(blueprintOf(tutorialText)), mermaid: 'flowchart TB\n  a["baseline"]\n', nodes: [], edges: [], steps: [] };
-  // Warm up: the first picture loads mermaid's chunks.
+  const mermaidPage = withMermaid ? await openMermaidPage(harness.browser) : undefined;
+  const tutorial = blueprintOf(tutorialText);
+  const baselinePicture = { ...message(tutorial), picture: { boxes: [{ id: 'a', name: 'baseline', kind: 'note', title: 'baseline', lines: [], classes: [] }], edges: [] }, nodes: [], edges: [], steps: [] };
   await page.render(baselinePicture);
 
   /** Wall time from posting a picture to the webview's "rendered". */
@@ -43,12 +55,17 @@ try {
     }
     return summary(times);
   }
+  async function timeMermaid(text, n) {
+    const times = [];
+    for (let i = 0; i < n; i++) times.push((await mermaidPage.render(text)).ms);
+    return summary(times);
+  }
 
   const baseline = await timeRender(baselinePicture);
-  console.log(row('baseline: one-node picture', baseline));
+  console.log(row('baseline: one-box picture', baseline));
 
   const cases = [
-    ['tutorial', blueprintOf(tutorialText)],
+    ['tutorial', tutorial],
     ['50', blueprintOf(largeBlueprint(50))],
     ['200', blueprintOf(largeBlueprint(200))],
     ['500', blueprintOf(largeBlueprint(500))],
@@ -57,24 +74,24 @@ try {
     const count = components(bp).length;
     const picture = message(bp, { collapse: 'never' });
     const n = count > 300 ? Math.min(runs, 3) : runs;
-    const dagre = await timeRender(withDagre(picture), n);
-    const dagreEdges = edgeQuality(await readPicture(page.page));
     const full = await timeRender(picture, n);
-    const elkEdges = edgeQuality(await readPicture(page.page));
-    console.log(row(`full render, ${count} resources (${label}), dagre`, dagre, baseline));
-    console.log(`${''.padEnd(48)} edge crossings ${dagreEdges.crossings}, edges through boxes ${dagreEdges.throughBoxes}`);
-    console.log(row(`full render, ${count} resources (${label}), ELK`, full, baseline) + `  ×${(full.median / dagre.median).toFixed(2)} of dagre`);
-    console.log(`${''.padEnd(48)} edge crossings ${elkEdges.crossings}, edges through boxes ${elkEdges.throughBoxes}`);
+    const edges = edgeQuality(await readPicture(page.page));
+    console.log(row(`full render, ${count} resources (${label})`, full, baseline));
+    console.log(`${''.padEnd(48)} edge crossings ${edges.crossings}, edges through boxes ${edges.throughBoxes}`);
+    if (mermaidPage) {
+      const m = await timeMermaid(picture.mermaid, count > 300 ? 1 : Math.min(runs, 3));
+      console.log(row(`  mermaid (dagre) on the same text, ${count}`, m, baseline) + `  (ours ×${(full.median / m.median).toFixed(2)} of it)`);
+    }
     if (count > 150) {
       const collapsed = await timeRender(message(bp));
       console.log(row(`as shown (collapsed per subnet), ${count} resources`, collapsed, baseline));
     }
   }
-  const paths = await timeRender(message(blueprintOf(tutorialText), { paths: { inbound: true, reply: true } }));
+  const paths = await timeRender(message(tutorial, { paths: { inbound: true, reply: true } }));
   console.log(row('tutorial with both traffic paths', paths, baseline));
+  console.log(`${''.padEnd(48)} edge crossings and through boxes: ${JSON.stringify(edgeQuality(await readPicture(page.page)))}`);
 
   // An engine event: the host posts a `status` message; time until the node shows it, painted.
-  const tutorial = blueprintOf(tutorialText);
   await page.render(message(tutorial));
   const sg = tutorial.securityGroups[0].name;
   const id = nodeId(sg);
@@ -96,6 +113,7 @@ try {
   const created = { version: 1, stack: tutorial.stack, region: tutorial.region, updatedAt: now, resources: { [sg]: { kind: 'securityGroup', id: 'sg-0bench', attributes: {}, createdAt: now, updatedAt: now } } };
   const followUp = await timeRender(message(tutorial, { state: created }));
   console.log(row('then the full picture with the new label', followUp, baseline));
+  await mermaidPage?.close();
   await page.close();
 } finally {
   await harness.close();

@@ -4,11 +4,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, startDiagramHarness, waitFor, type DiagramHarness, type DiagramPage } from '../harness/diagram-page';
+import { openMermaidPage, repoRoot, startDiagramHarness, waitFor, type DiagramHarness, type DiagramPage } from '../harness/diagram-page';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { tutorialSteps } from '../../src/core/diagram-steps';
 import { diagramMessage } from '../../src/vscode/diagram/message';
+import { diagramText } from '../../src/core/diagram';
 import { largeBlueprint, tutorialText } from '../unit/builders';
 import type { Blueprint } from '../../src/core/schema';
 import type { StateFile } from '../../src/core/state';
@@ -223,5 +224,20 @@ test('a 500-resource blueprint renders (collapsed per subnet), and a subnet can 
     await assertClean(p, '500');
   } finally {
     await p.close();
+  }
+});
+
+test('the mermaid text `diagram FILE` prints renders in mermaid, with every component', async () => {
+  const page = await openMermaidPage(harness.browser);
+  try {
+    for (const [what, text] of [
+      ['tutorial', diagramText(tutorial)],
+      ['tutorial with both paths', message(tutorial, { paths: { inbound: true, reply: true } }).mermaid],
+    ] as const) {
+      const { svg } = await page.render(text);
+      for (const c of components(tutorial)) assert.ok(svg.includes(c.name), `${what}: ${c.name} is not in mermaid's SVG`);
+    }
+  } finally {
+    await page.close();
   }
 });

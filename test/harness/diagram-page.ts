@@ -105,6 +105,24 @@ function bundleComplete(dir: string): boolean {
   return true;
 }
 
+/** A blank page with mermaid (a devDependency) loaded: proves the text `diagram FILE` prints renders,
+ * and gives the benchmark mermaid's own time on the same picture. */
+export async function openMermaidPage(browser: Browser): Promise<{ render(text: string): Promise<{ svg: string; ms: number }>; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.addScriptTag({ path: join(repoRoot, 'node_modules/mermaid/dist/mermaid.min.js') });
+  await page.evaluate(`mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', maxEdges: 5000, maxTextSize: 2000000 })`);
+  let count = 0;
+  return {
+    async render(text) {
+      return page.evaluate<{ svg: string; ms: number }>(
+        `(async () => { const t = performance.now(); const { svg } = await mermaid.render('m${++count}', ${JSON.stringify(text)}); return { svg, ms: performance.now() - t }; })()`,
+      );
+    },
+    close: () => context.close(),
+  };
+}
+
 export async function startDiagramHarness(): Promise<DiagramHarness> {
   requireParts();
   const bundle = await snapshotBundle();
@@ -154,7 +172,7 @@ export async function startDiagramHarness(): Promise<DiagramHarness> {
             `(() => { const done = window.__posted.filter((m) => m.type === 'rendered' || m.type === 'renderError'); return done.length > ${before} ? done[done.length - 1] : null; })()`,
             timeoutMs,
           );
-          if (last.type === 'renderError') throw new Error(`mermaid error: ${last.message}`);
+          if (last.type === 'renderError') throw new Error(`render error: ${last.message}`);
           return { ms: last.type === 'rendered' ? last.ms : NaN };
         },
         close: () => context.close(),
