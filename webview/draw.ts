@@ -111,11 +111,14 @@ export function drawPicture(layout: PictureLayout, options: DrawOptions): SVGSVG
   const structure = make('g', { class: 'edgePaths' });
   const nodes = make('g', { class: 'nodes' });
   const paths = make('g', { class: 'edgePaths traffic' });
+  const labels = make('g', { class: 'edge-labels' });
   const hops = make('g', { class: 'hops' });
   for (const box of layout.boxes) (box.container ? clusters : nodes).append(drawBox(box, options));
   for (const edge of layout.edges) {
     const path = edge.role !== 'structure' && edge.role !== 'note';
-    (path ? paths : structure).append(...drawEdge(edge, options.id));
+    const [line, label] = drawEdge(edge, options.id);
+    (path ? paths : structure).append(line);
+    if (label) labels.append(label);
     if (edge.marker) {
       const g = make('g', { class: `hop role-${edge.role}` });
       g.append(make('title', {}, edge.label ?? ''));
@@ -124,7 +127,7 @@ export function drawPicture(layout: PictureLayout, options: DrawOptions): SVGSVG
       hops.append(g);
     }
   }
-  svg.append(clusters, structure, nodes, paths, hops);
+  svg.append(clusters, structure, nodes, paths, labels, hops);
   return svg;
 }
 
@@ -205,7 +208,8 @@ function icon(g: SVGGElement, kind: string, x: number, y: number, size: number):
   g.append(image);
 }
 
-function drawEdge(edge: PlacedEdge, id: string): SVGElement[] {
+/** An edge's line, and its label (drawn above every line, so a path over it keeps it legible). */
+function drawEdge(edge: PlacedEdge, id: string): [SVGElement, SVGElement | undefined] {
   const d = edge.points.map(([x, y], i) => `${i ? 'L' : 'M'}${x},${y}`).join(' ');
   const dashed = edge.arrow.startsWith('-.') || edge.role === 'note';
   const path = make('path', { d, class: `flowchart-link role-${edge.role}${dashed ? ' dashed' : ''}`, 'data-from': edge.from, 'data-to': edge.to });
@@ -213,15 +217,12 @@ function drawEdge(edge: PlacedEdge, id: string): SVGElement[] {
   if (traffic) path.setAttribute('marker-end', `url(#${id}-arrow-${edge.role})`);
   else if (edge.arrow.endsWith('>')) path.setAttribute('marker-end', `url(#${id}-arrow)`);
   if (edge.label) path.append(make('title', {}, edge.label));
-  const out: SVGElement[] = [path];
-  if (edge.labelBox) {
-    const g = make('g', { class: 'edge-label' });
-    const b = edge.labelBox;
-    g.append(make('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 3 }));
-    g.append(make('text', { x: b.x + 4, y: b.y + 15 }, b.text));
-    out.push(g);
-  }
-  return out;
+  if (!edge.labelBox) return [path, undefined];
+  const g = make('g', { class: 'edge-label' });
+  const b = edge.labelBox;
+  g.append(make('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 3 }));
+  g.append(make('text', { x: b.x + 4, y: b.y + 15 }, b.text));
+  return [path, g];
 }
 
 /** The status symbol and word of a box's secondary line, after a status change (the fast path). */

@@ -598,6 +598,15 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
       candidates.push([[ax, acy], [x, acy], [x, bcy < acy ? B.y + B.h : B.y]]);
     }
   }
+  if (below || above) {
+    // Down (or up) a clear column beside the container titles in the way, then across into b.
+    const ay = below ? A.y + A.h : A.y;
+    for (const t of titles) {
+      const x = t.x + t.w + 8;
+      if (x <= A.x + 4 || x >= A.x + A.w - 4 || (x > B.x && x < B.x + B.w)) continue;
+      candidates.push([[x, ay], [x, bcy], [x < B.x ? B.x : B.x + B.w, bcy]]);
+    }
+  }
   if (!candidates.length) {
     // One box inside the other's span (a box and a container around it): leave from the nearer side.
     const down = bcy >= acy;
