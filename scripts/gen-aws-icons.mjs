@@ -23,6 +23,7 @@ const pick = {
   subnet: 'architecture-group/Publicsubnet',
   privateSubnet: 'architecture-group/Privatesubnet',
   internetGateway: 'resource/AmazonVPCInternetGateway',
+  natGateway: 'resource/AmazonVPCNATGateway',
   routeTable: 'resource/AmazonVPCRouter',
   securityGroup: 'resource/Shield',
   networkAcl: 'resource/AmazonVPCNetworkAccessControlList',

@@ -45,8 +45,11 @@ async function main(): Promise<void> {
           await page.render(message({ step: step.index }));
           await save(`step-${step.index}`);
         }
+        // The numbered hops are listed under the picture: room for the whole list.
+        await page.page.setViewportSize({ width: 1400, height: 1320 });
         await page.render(message({ paths: { inbound: true, reply: true } }));
         await save('paths');
+        await page.page.setViewportSize({ width: 1400, height: 1000 });
         const second = (paths: boolean) =>
           diagramMessage({
             blueprint: chapterTwo,
