@@ -153,6 +153,8 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
   const name = component.name;
   const tags = tagsFor(bp, name, spec.tags);
   const vpcId = idOf(bp.vpc.name);
+  /** A route table or network ACL: in the VPC, associated with its subnets. */
+  const withSubnets = <T extends object>(subnets: readonly string[] | undefined, own: T) => ({ vpcId, ...own, associations: (subnets ?? []).map((subnet) => ({ subnetId: idOf(subnet) })), tags });
   const kind: Kind = component.kind;
   switch (kind) {
     case 'vpc': {
@@ -167,12 +169,7 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
       return { vpcId, tags } as Attributes<K>;
     case 'routeTable': {
       const s = spec as Spec<'routeTable'>;
-      return {
-        vpcId,
-        routes: (s.routes ?? []).map((r) => ({ destination: r.destination, gatewayId: idOf(r.target) })),
-        associations: (s.subnets ?? []).map((subnet) => ({ subnetId: idOf(subnet) })),
-        tags,
-      } as Attributes<K>;
+      return withSubnets(s.subnets, { routes: (s.routes ?? []).map((r) => ({ destination: r.destination, gatewayId: idOf(r.target) })) }) as Attributes<K>;
     }
     case 'securityGroup': {
       const s = spec as Spec<'securityGroup'>;
@@ -192,12 +189,7 @@ export function desiredOf<K extends Kind>(bp: Blueprint, component: Component<K>
         if (r.protocol === 'tcp' || r.protocol === 'udp') Object.assign(e, portsOf(r.protocol, r.port));
         return e;
       };
-      return {
-        vpcId,
-        entries: [...(s.inbound ?? []).map((r) => entry(false, r, r.source)), ...(s.outbound ?? []).map((r) => entry(true, r, r.destination))],
-        associations: (s.subnets ?? []).map((subnet) => ({ subnetId: idOf(subnet) })),
-        tags,
-      } as Attributes<K>;
+      return withSubnets(s.subnets, { entries: [...(s.inbound ?? []).map((r) => entry(false, r, r.source)), ...(s.outbound ?? []).map((r) => entry(true, r, r.destination))] }) as Attributes<K>;
     }
     case 'networkInterface': {
       const s = spec as Spec<'networkInterface'>;
