@@ -1,5 +1,6 @@
-// The state file on disk: read (a corrupt one is moved aside, never trusted), written atomically
-// (temp file, fsync, rename), and a lock file beside it so two applies never run on one stack.
+// The state file on disk: one reader, which never writes (a corrupt file is never trusted; the
+// commands that write set it aside), written atomically (temp file, fsync, rename), and a lock file
+// beside it so two applies never run on one stack.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -7,12 +8,12 @@ import { t } from '@vscode/l10n';
 import { BlueprintError } from './errors';
 import { stateVersion, type StateFile } from './state';
 
-export type StateRead = { status: 'missing' } | { status: 'ok'; state: StateFile } | { status: 'corrupt'; movedTo: string; why: string };
+export type StateRead = { status: 'missing' } | { status: 'ok'; state: StateFile } | { status: 'corrupt'; why: string; notJson?: string };
 
-/** Reads the state; a file that is not a state file is moved aside (so a rebuild from the tags can
- * take its place) and reported. */
-export function readStateFile(path: string, options: { moveCorrupt?: boolean; now?: Date } = {}): StateRead {
-  const now = options.now ?? new Date();
+/** Reads the state file; never writes. A file that is not a state file is `corrupt`, with why (and,
+ * when it is not JSON at all, the parser's words): a command that writes sets it aside
+ * (setAsideStateFile), one that only shows says so. */
+export function readStateFile(path: string): StateRead {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -20,21 +21,39 @@ export function readStateFile(path: string, options: { moveCorrupt?: boolean; no
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     throw new BlueprintError('runtime', t('The state file {0} cannot be read ({1}).', path, String((error as NodeJS.ErrnoException).code)), { cause: error });
   }
-  const why = problemOf(text);
-  if (!why) return { status: 'ok', state: JSON.parse(text) as StateFile };
-  if (options.moveCorrupt === false) return { status: 'corrupt', movedTo: path, why };
-  const movedTo = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(path, movedTo);
-  return { status: 'corrupt', movedTo, why };
+  return parseStateFile(text);
 }
 
-function problemOf(text: string): string | undefined {
+/** The one check of a state file's text (readStateFile's, and the editor's, which reads the file
+ * asynchronously): a state, or why it is not one. */
+export function parseStateFile(text: string): Exclude<StateRead, { status: 'missing' }> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return t('it is not valid JSON ({0})', (error as Error).message);
+    return { status: 'corrupt', why: t('it is not valid JSON ({0})', (error as Error).message), notJson: (error as Error).message };
   }
+  const why = problemOf(value);
+  return why ? { status: 'corrupt', why } : { status: 'ok', state: value as StateFile };
+}
+
+/** The state, or undefined when there is none; a corrupt one is `corrupt`'s to report (a note, or
+ * an error it throws). For the commands that only show what the state says. */
+export function stateOrUndefined(path: string, corrupt: (read: Extract<StateRead, { status: 'corrupt' }>) => void): StateFile | undefined {
+  const read = readStateFile(path);
+  if (read.status === 'corrupt') corrupt(read);
+  return read.status === 'ok' ? read.state : undefined;
+}
+
+/** The write step for a corrupt state file: moved aside (kept, never trusted) so that a rebuild
+ * from the tags can take its place. Returns where it went. */
+export function setAsideStateFile(path: string, now: Date = new Date()): string {
+  const movedTo = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, movedTo);
+  return movedTo;
+}
+
+function problemOf(value: unknown): string | undefined {
   const s = value as Partial<StateFile> | null;
   if (!s || typeof s !== 'object' || Array.isArray(s)) return t('it is not a JSON object');
   if (s.version !== stateVersion) return t('its version is {0}, expected {1}', String(s.version), stateVersion);

@@ -9,7 +9,7 @@ import { silentLogger, type EngineEvent, type Logger } from '../core/events';
 import { components, type Component } from '../core/model';
 import type { Blueprint } from '../core/schema';
 import { emptyState, statePathFor, type StateFile } from '../core/state';
-import { acquireStateLock, readStateFile, type StateLock } from '../core/state-file';
+import { acquireStateLock, readStateFile, setAsideStateFile, type StateLock } from '../core/state-file';
 import { validateBlueprint } from '../core/validate';
 import { userDataFileReader } from '../core/user-data-file';
 import { instanceUserData } from '../core/user-data';
@@ -71,20 +71,19 @@ export function open(input: BlueprintInput, options: EngineOptions, command: str
   try {
     if (lock?.tookOverFrom)
       emit({ type: 'note', message: t('Took over the lock left by process {0} on {1}, which is no longer running.', lock.tookOverFrom.pid, lock.tookOverFrom.host) });
-    const read = readStateFile(statePath, { moveCorrupt: !!command });
+    const read = readStateFile(statePath);
     const region = options.region ?? bp.region;
     let state = emptyState(bp.stack, region, new Date());
     if (read.status === 'ok') {
       if (read.state.stack !== bp.stack)
         throw new BlueprintError('runtime', t('The state file {0} belongs to stack "{1}", but the blueprint says "{2}". Pass another --state, or move that file away.', statePath, read.state.stack, bp.stack));
       state = read.state;
+    } else if (read.status === 'corrupt' && command) {
+      // A command that writes the state first sets the corrupt file aside (its one write here).
+      const movedTo = setAsideStateFile(statePath);
+      emit({ type: 'note', message: t('The state file was not usable ({0}); it was moved to {1} and is rebuilt from the resources tagged with stack "{2}".', read.why, movedTo, bp.stack) });
     } else if (read.status === 'corrupt') {
-      emit({
-        type: 'note',
-        message: command
-          ? t('The state file was not usable ({0}); it was moved to {1} and is rebuilt from the resources tagged with stack "{2}".', read.why, read.movedTo, bp.stack)
-          : t('The state file is not usable ({0}); this plan is based on the resources tagged with stack "{1}".', read.why, bp.stack),
-      });
+      emit({ type: 'note', message: t('The state file is not usable ({0}); this plan is based on the resources tagged with stack "{1}".', read.why, bp.stack) });
     }
     const connection = connectEc2({ region, ...(options.profile ? { profile: options.profile } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
     // What the state records as created a few minutes ago may not be visible everywhere in AWS yet.

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { statePathFor, type StateFile } from '../core/state';
+import { parseStateFile } from '../core/state-file';
 
 export class StateStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
@@ -20,8 +21,8 @@ export class StateStore implements vscode.Disposable {
 
   async read(blueprintPath: string): Promise<StateFile | undefined> {
     try {
-      const parsed = JSON.parse(await fs.readFile(statePathFor(blueprintPath), 'utf8')) as StateFile;
-      return parsed && typeof parsed === 'object' && parsed.resources ? parsed : undefined;
+      const read = parseStateFile(await fs.readFile(statePathFor(blueprintPath), 'utf8'));
+      return read.status === 'ok' ? read.state : undefined;
     } catch {
       return undefined;
     }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { EngineEvent } from '../core/events';
 import type { Kind } from '../core/model';
 import type { StateFile } from '../core/state';
+import { parseStateFile } from '../core/state-file';
 
 /** The tutorial's components in its order: one walkthrough step each; then part two's NAT gateway
  * (the private-subnet chapter). */
@@ -49,7 +50,8 @@ export class WalkthroughProgress implements vscode.Disposable {
     const states = await Promise.all(
       files.map(async (uri) => {
         try {
-          return JSON.parse(await fs.readFile(uri.fsPath, 'utf8')) as StateFile;
+          const read = parseStateFile(await fs.readFile(uri.fsPath, 'utf8'));
+          return read.status === 'ok' ? read.state : undefined;
         } catch {
           return undefined;
         }

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireStateLock, lockPathFor, readStateFile, StateWriter, writeStateFile } from '../../src/core/state-file';
+import { acquireStateLock, lockPathFor, readStateFile, setAsideStateFile, StateWriter, writeStateFile } from '../../src/core/state-file';
 import { emptyState, type StateFile } from '../../src/core/state';
 import { BlueprintError } from '../../src/core/errors';
 
@@ -42,11 +42,11 @@ test('a corrupt state file is reported and moved aside, never trusted', (t) => {
   const dir = folder(t);
   const path = join(dir, 'x.state.json');
   writeFileSync(path, '{"version": 1, "stack": ');
-  assert.equal(readStateFile(path, { moveCorrupt: false }).status, 'corrupt');
+  assert.equal(readStateFile(path).status, 'corrupt');
   assert.ok(existsSync(path), 'a read-only look (plan) leaves it in place');
   const read = readStateFile(path);
   assert.equal(read.status, 'corrupt');
-  assert.ok(read.status === 'corrupt' && read.movedTo.startsWith(`${path}.corrupt-`));
+  assert.ok(setAsideStateFile(path).startsWith(`${path}.corrupt-`));
   assert.ok(!existsSync(path));
   writeFileSync(path, JSON.stringify({ version: 1, stack: 's', resources: { v: { kind: 'vpc' } } }));
   const noId = readStateFile(path);

@@ -2,12 +2,13 @@
 // of the architecture diagram, with each component's live status when the state file exists.
 // --json prints {"mermaid": "..."}. `--svg OUT` / `--png OUT` write the picture as the panel draws
 // it (its webview in headless Chromium, light theme). No AWS call.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import type { CliCommand } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
-import { statePathFor, stateVersion, type StateFile } from '../../core/state';
+import { statePathFor, type StateFile } from '../../core/state';
+import { stateOrUndefined } from '../../core/state-file';
 import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../core/diagram';
 import { tutorialSteps } from '../../core/diagram-steps';
 import { diagramMessage } from '../../vscode/diagram/message';
@@ -73,13 +74,5 @@ function trafficOverlay(bp: Blueprint, state: StateFile | undefined): TrafficOve
 }
 
 function readState(path: string, warn: (message: string) => void): StateFile | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const state = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-    if (state && state.version === stateVersion && typeof state.resources === 'object' && state.resources !== null) return state;
-  } catch {
-    // Said below.
-  }
-  warn(t('Note: {0} is not a readable state file; every component is shown as planned.', path));
-  return undefined;
+  return stateOrUndefined(path, () => warn(t('Note: {0} is not a readable state file; every component is shown as planned.', path)));
 }

@@ -14,6 +14,7 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { needsResolvedImage, optionsFromState, templateText, toCloudFormation, type CloudFormationOptions, type TemplateFormat } from '../../core/cloudformation';
 import { statePathFor, type StateFile } from '../../core/state';
+import { stateOrUndefined } from '../../core/state-file';
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -73,18 +74,11 @@ export const exportCommand: CliCommand = {
   },
 };
 
+/** The state, or undefined without one; a corrupt one is an error (its ids cannot be trusted). */
 function readState(path: string): StateFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as StateFile;
-  } catch (error) {
-    throw new BlueprintError('state-corrupt', t('The state file {0} is not valid JSON ({1}).', path, (error as Error).message));
-  }
+  return stateOrUndefined(path, (bad) => {
+    throw new BlueprintError('state-corrupt', bad.notJson !== undefined ? t('The state file {0} is not valid JSON ({1}).', path, bad.notJson) : t('The state file {0} cannot be read ({1}).', path, bad.why));
+  });
 }
 
 /** The text of each key pair's publicKeyFile (`~` and paths relative to the blueprint work). */

@@ -2,13 +2,13 @@
 // [--direction inbound|outbound] [--json]`: can traffic get in (or out), by which hops, and how does
 // the reply come back. Exit 0 reachable, 4 blocked (DESIGN.md section 4). Without --live it reads
 // only the blueprint (and the state file for AWS ids): no AWS call.
-import { existsSync, readFileSync } from 'node:fs';
 import { t } from '@vscode/l10n';
 import type { CliCommand, CliIo, Values } from '../command';
 import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
-import { statePathFor, stateVersion, type StateFile } from '../../core/state';
+import { statePathFor, type StateFile } from '../../core/state';
+import { stateOrUndefined } from '../../core/state-file';
 import { analyzeReach, withPlannedSshSettings, verdictJson, verdictText, type ReachContext, type ReachDirection, type ReachProtocol, type ReachQuery, type ReachVerdict } from '../../core/reach';
 import type { Blueprint } from '../../core/schema';
 import { loadEngineExports } from '../../engine-loader';
@@ -79,15 +79,7 @@ function queryFrom(values: Values): ReachQuery {
 
 /** The state file for hop ids; reach never moves or rewrites it, and works without it. */
 function readStateQuietly(path: string, io: CliIo): StateFile | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const state = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-    if (state && state.version === stateVersion && typeof state.resources === 'object' && state.resources !== null) return state;
-  } catch {
-    // Reported below.
-  }
-  io.stderr(t('Note: {0} is not a readable state file; AWS ids are left out.', path));
-  return undefined;
+  return stateOrUndefined(path, () => io.stderr(t('Note: {0} is not a readable state file; AWS ids are left out.', path)));
 }
 
 interface LiveInput {

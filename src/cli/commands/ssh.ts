@@ -2,7 +2,7 @@
 // --print (or --json) only prints it, from the blueprint and its state file: no AWS call. Without
 // it the key is checked, the instance is waited for (running, 2/2 checks) and ssh runs here.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { t } from '@vscode/l10n';
@@ -11,6 +11,7 @@ import { engineOptionsFrom } from '../command';
 import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { statePathFor, type StateFile } from '../../core/state';
+import { stateOrUndefined } from '../../core/state-file';
 import { findOnPath, keyFileProblem, noSshMessage, readKeyFileFacts, sshTarget, type FileProbe, type KeyFileFacts, type SshTarget } from '../../core/ssh-target';
 import { shellFor, sshArgs, sshArgv, sshCommandLine } from '../../core/ssh';
 import { loadEngineExports } from '../../engine-loader';
@@ -93,13 +94,11 @@ export function keyDirOf(values: Values, io: CliIo): string {
   return resolve(io.cwd, expanded);
 }
 
+/** The state, or undefined without one; a corrupt one is an error (its ids cannot be trusted). */
 function readState(path: string): StateFile | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-  } catch (error) {
-    throw new BlueprintError('state-corrupt', t('The state file {0} cannot be read as JSON ({1}).', path, (error as Error).message), { cause: error });
-  }
+  return stateOrUndefined(path, (bad) => {
+    throw new BlueprintError('state-corrupt', bad.notJson !== undefined ? t('The state file {0} cannot be read as JSON ({1}).', path, bad.notJson) : t('The state file {0} cannot be read ({1}).', path, bad.why));
+  });
 }
 
 /** Node's file system, as ssh-target's probe. */
