@@ -115,15 +115,18 @@ async function screenshot(slug: string): Promise<void> {
   await page.screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${slug}.png`) });
 }
 
-/** The diagram alone, its editor group maximized, beside the last screenshot: NN-<slug>-diagram.png. */
+/** The diagram alone (the picture and the list of its numbered hops), its editor group maximized, beside the last screenshot: NN-<slug>-diagram.png. */
 async function diagramScreenshot(slug: string): Promise<void> {
   await palette('View: Toggle Maximize Editor Group');
   try {
     await page.waitForTimeout(500);
     const frame = await diagram();
     await frame.click('#fit', { timeout: 5_000 });
+    // Fit fills the panel with the picture; two steps smaller leave room for the list of hops under it.
+    await frame.click('#zoom-out', { timeout: 5_000 });
+    await frame.click('#zoom-out', { timeout: 5_000 });
     await page.waitForTimeout(300);
-    await frame.locator('#diagram svg').screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${slug}-diagram.png`) });
+    await frame.locator('#diagram').screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${slug}-diagram.png`) });
   } finally {
     await palette('View: Toggle Maximize Editor Group');
   }
