@@ -529,6 +529,13 @@ class PictureBuilder {
    * that subnet and protected by it alone (AWS draws it around what it protects); otherwise it is
    * a card in the VPC. */
   private homeOfSecurityGroup(name: string): string | undefined {
+    if (!this.homes.has(name)) this.homes.set(name, this.findHomeOfSecurityGroup(name));
+    return this.homes.get(name);
+  }
+
+  private readonly homes = new Map<string, string | undefined>();
+
+  private findHomeOfSecurityGroup(name: string): string | undefined {
     if (this.collapsed) return undefined;
     const subnets = new Set<string>();
     for (const c of [...this.ofKind('networkInterface'), ...this.ofKind('instance')]) {
