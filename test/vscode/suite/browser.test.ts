@@ -11,15 +11,9 @@ import { createServer, type Server } from 'node:http';
 import * as vscode from 'vscode';
 import { DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { RunResult } from '../../../src/core/engine-api';
-import { extensionApi, workspaceBlueprint } from './helpers';
+import { extensionApi, workspaceBlueprint, endpoint } from './helpers';
 
 const INSTANCE = 'ec2-wp-RHEL8';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
 
 suite('Open in Browser', function () {
   this.timeout(180_000);

@@ -9,17 +9,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { validateBlueprint } from '../../../src/core/validate';
 import type { StateFile } from '../../../src/core/state';
 import { buildTutorialByHand } from '../../emulator/console-built';
-import { extensionApi, workspaceBlueprint } from './helpers';
+import { extensionApi, workspaceBlueprint, endpoint } from './helpers';
 
 const REGION = 'ap-northeast-1';
 /** The newest x86_64 RHEL 8 image of test/harness/amis.json. */
 const RHEL8 = 'ami-0b2f6d8c4e1a7f802';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
 
 suite('CloudFormation export and VPC import', function () {
   this.timeout(120_000);

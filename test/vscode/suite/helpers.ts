@@ -18,6 +18,13 @@ export function repoPath(...parts: string[]): string {
   return path.join(extension.extensionPath, ...parts);
 }
 
+/** The EC2 emulator the runner started (scripts/test.mjs vscode sets EC2BP_TEST_ENDPOINT). */
+export function endpoint(): string {
+  const value = process.env.EC2BP_TEST_ENDPOINT;
+  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
+  return value;
+}
+
 export function workspaceBlueprint(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('the test workbench opened no folder');

@@ -11,13 +11,7 @@ import type { RunResult } from '../../../src/core/engine-api';
 import type { EngineEvent } from '../../../src/core/events';
 import { describeEvent } from '../../../src/vscode/run-engine';
 import { startFaultProxy, type FaultProxy } from '../../harness/fault-proxy';
-import { extensionApi, repoPath, workspaceBlueprint } from './helpers';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
+import { extensionApi, repoPath, workspaceBlueprint, endpoint } from './helpers';
 
 suite('Long waits in the progress (private subnet)', function () {
   this.timeout(240_000);

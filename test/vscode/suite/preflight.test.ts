@@ -9,13 +9,7 @@ import * as vscode from 'vscode';
 import { DescribeInstanceTypeOfferingsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { RunResult } from '../../../src/core/engine-api';
 import type { PreflightResult } from '../../../src/core/preflight';
-import { extensionApi, waitFor, workspaceBlueprint } from './helpers';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
+import { extensionApi, waitFor, workspaceBlueprint, endpoint } from './helpers';
 
 suite('Check Before Apply (Preflight)', function () {
   this.timeout(120_000);

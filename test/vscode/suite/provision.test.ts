@@ -22,16 +22,10 @@ import type { RunResult } from '../../../src/core/engine-api';
 import type { Plan } from '../../../src/core/plan';
 import type { StateFile } from '../../../src/core/state';
 import type { PowerResult } from '../../../src/aws/instance-power';
-import { codeLensTitles, extensionApi, waitFor, workspaceBlueprint } from './helpers';
+import { codeLensTitles, extensionApi, waitFor, workspaceBlueprint, endpoint } from './helpers';
 
 const STACK = 'wp-atsushi';
 const REGION = 'ap-northeast-1';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
 
 function emulator(): EC2Client {
   return new EC2Client({ region: REGION, endpoint: endpoint(), credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } });

@@ -11,16 +11,10 @@ import { DescribeAddressesCommand, DescribeInstancesCommand, EC2Client } from '@
 import type { RunResult } from '../../../src/core/engine-api';
 import { formatCommandLine, shellFor } from '../../../src/core/ssh';
 import { startSshd, type Sshd } from '../../harness/sshd';
-import { extensionApi, waitFor, workspaceBlueprint } from './helpers';
+import { extensionApi, waitFor, workspaceBlueprint, endpoint } from './helpers';
 
 const REGION = 'ap-northeast-1';
 const INSTANCE = 'ec2-wp-RHEL8';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
 
 suite('SSH to Instance', function () {
   this.timeout(180_000);

@@ -7,13 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../../src/core/engine-api';
-import { extensionApi, repoPath, waitFor, workspaceBlueprint } from './helpers';
-
-function endpoint(): string {
-  const value = process.env.EC2BP_TEST_ENDPOINT;
-  if (!value) throw new Error('EC2BP_TEST_ENDPOINT is not set: run this suite with `node scripts/test.mjs vscode`, which starts the EC2 emulator (moto).');
-  return value;
-}
+import { extensionApi, repoPath, waitFor, workspaceBlueprint, endpoint } from './helpers';
 
 /** The tutorial's order and the command of each walkthrough step's button. */
 const steps: [kind: string, command: string][] = [
