@@ -613,9 +613,7 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     candidates.push([[acx, down ? A.y + A.h : A.y], [acx, down ? B.y : B.y + B.h]]);
     candidates.push([[acx < bcx ? A.x + A.w : A.x, acy], [acx < bcx ? B.x : B.x + B.w, acy]]);
   }
-  let best = candidates[0]!;
-  let bestCost = Infinity;
-  for (const c of candidates) {
+  const cost = (c: Point[]): { cost: number; hits: number } => {
     let hits = 0;
     for (const o of obstacles) {
       if (contains(o, A) || contains(o, B)) continue; // an end (or the box whose half is an end)
@@ -629,11 +627,32 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     for (const t of titles) for (let i = 0; i + 1 < c.length; i++) if (cuts(c[i]!, c[i + 1]!, t)) crossed++;
     let length = 0;
     for (let i = 0; i + 1 < c.length; i++) length += Math.abs(c[i + 1]![0] - c[i]![0]) + Math.abs(c[i + 1]![1] - c[i]![1]);
-    const cost = hits * 10_000 + crossed * 200 + length + c.length * 15;
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = c;
+    return { cost: hits * 10_000 + crossed * 200 + length + c.length * 15, hits };
+  };
+  let best = candidates[0]!;
+  let bestCost = { cost: Infinity, hits: Infinity };
+  const consider = (list: Point[][]) => {
+    for (const c of list) {
+      const k = cost(c);
+      if (k.cost < bestCost.cost) {
+        bestCost = k;
+        best = c;
+      }
     }
+  };
+  consider(candidates);
+  if (bestCost.hits > 0) {
+    // Detours: out of the top or bottom of each end, along the gap just above or below a box in
+    // the way, and into the other end from the same side.
+    const detours: Point[][] = [];
+    for (const o of obstacles) {
+      if (contains(o, A) || contains(o, B) || !best.some((p, i) => i > 0 && cuts(best[i - 1]!, p, o))) continue;
+      for (const y of [o.y - 12, o.y + o.h + 12]) {
+        if ((y > A.y && y < A.y + A.h) || (y > B.y && y < B.y + B.h)) continue;
+        detours.push([[acx, y < A.y ? A.y : A.y + A.h], [acx, y], [bcx, y], [bcx, y < B.y ? B.y : B.y + B.h]]);
+      }
+    }
+    consider(detours);
   }
   return best.map(([x, y]) => [Math.round(x), Math.round(y)] as Point);
 }

@@ -31,9 +31,26 @@ const asDrawn = (layout: PictureLayout): DrawnPicture => ({
   edges: [],
 });
 
+/** Lines of the picture (not the traffic paths, which go through the boxes they are about) drawn across a card they do not join. */
+function edgesThroughCards(layout: PictureLayout): string[] {
+  const cards = layout.boxes.filter((b) => !b.container);
+  const out: string[] = [];
+  for (const e of layout.edges.filter((x) => x.role === 'structure'))
+    for (const c of cards) {
+      if (c.id === e.from || c.id === e.to) continue;
+      const cut = e.points.slice(1).some((q, i) => {
+        const p = e.points[i]!;
+        return Math.max(p[0], q[0]) > c.x + 1 && Math.min(p[0], q[0]) < c.x + c.w - 1 && Math.max(p[1], q[1]) > c.y + 1 && Math.min(p[1], q[1]) < c.y + c.h - 1;
+      });
+      if (cut) out.push(`${e.from} → ${e.to} crosses ${c.key}`);
+    }
+  return out;
+}
+
 function assertGeometry(what: string, input: Partial<DiagramViewInput> & { blueprint: Blueprint }): PictureLayout {
   const { message, layout } = laidOut(input);
   assert.deepEqual(geometryProblems(asDrawn(layout), message.nodes), [], what);
+  assert.deepEqual(edgesThroughCards(layout), [], `${what}: lines across cards`);
   for (const e of layout.edges)
     for (let i = 0; i + 1 < e.points.length; i++) {
       const [p, q] = [e.points[i]!, e.points[i + 1]!];
