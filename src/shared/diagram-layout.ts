@@ -409,6 +409,8 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
 
   // Normalize: the picture starts at the margin.
   const all = [...byId.values()];
+  // Nothing to draw (a blueprint with errors shows its notice over an empty picture).
+  if (!all.length) return { width: 2 * margin, height: 2 * margin, boxes: [], edges: [], explanations: [] };
   const minX = Math.min(...all.map((n) => n.x), ...all.map((n) => n.x));
   const minY = Math.min(...all.map((n) => n.y));
   for (const n of all) {

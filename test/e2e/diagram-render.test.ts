@@ -29,7 +29,7 @@ function message(bp: Blueprint, extra: Partial<Parameters<typeof diagramMessage>
   return diagramMessage({ blueprint: bp, uri: 'file:///work/tutorial.blueprint.yaml', title: 'tutorial.blueprint.yaml', step: null, paths: noPaths, ...extra });
 }
 
-/** Text of the drawn SVG (labels live in foreignObject HTML). */
+/** Text of the drawn SVG (labels, and the hover text of each box). */
 // Page-side code is passed as strings: this file is type-checked without the DOM library.
 const svgText = (p: DiagramPage) => p.page.evaluate<string>(`document.querySelector('#diagram svg')?.textContent ?? ''`);
 const geometry = (p: DiagramPage) =>
@@ -239,5 +239,17 @@ test('the mermaid text `diagram FILE` prints renders in mermaid, with every comp
     }
   } finally {
     await page.close();
+  }
+});
+
+test('a blueprint with errors: the notice over an empty picture, without a page error', async () => {
+  const p = await harness.open();
+  try {
+    await p.render({ ...message(tutorial), picture: { boxes: [], edges: [] }, nodes: [], edges: [], steps: [], notice: 'The file has errors.' });
+    assert.equal(await p.page.textContent('#notice'), 'The file has errors.');
+    assert.equal(await p.page.$$eval('#diagram [data-name]', (els) => els.length), 0);
+    await assertClean(p, 'empty');
+  } finally {
+    await p.close();
   }
 });

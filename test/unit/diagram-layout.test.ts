@@ -129,3 +129,9 @@ test('generated 50-, 200- and 500-resource stacks keep the same rules', () => {
   for (const n of [50, 200, 500]) assertGeometry(`${n} resources`, { blueprint: blueprintOf(largeBlueprint(n)), collapse: 'never' });
   assertGeometry('500 resources, collapsed', { blueprint: blueprintOf(largeBlueprint(500)) });
 });
+
+test('an empty picture (a blueprint with errors shows its notice over it) lays out to a small empty page', () => {
+  const layout = layoutPicture({ boxes: [], edges: [] });
+  assert.deepEqual(layout.boxes, []);
+  assert.ok(Number.isFinite(layout.width) && Number.isFinite(layout.height) && layout.width > 0);
+});

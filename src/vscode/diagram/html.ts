@@ -18,8 +18,8 @@ export function newNonce(): string {
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  // mermaid needs inline styles (without them shapes paint solid black) but no eval; fetch is
-  // blocked (default-src 'none'): the diagram arrives by message.
+  // The webview injects its stylesheet and the picture's own <style> (inline styles), never eval;
+  // fetch is blocked (default-src 'none'): the diagram arrives by message.
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' ${cspSource}`,
