@@ -7,6 +7,7 @@ import { t } from '@vscode/l10n';
 import type { AwsTarget } from '../core/engine-api';
 import type { CallCount } from '../core/events';
 import { Settling, type SettlingClientOptions } from './settling';
+import { AwsLayerError } from './aws-error';
 
 export interface Ec2Connection {
   ec2: EC2Client;
@@ -119,10 +120,16 @@ function createOutcomeUnknown(command: string, error: unknown): Error | undefine
   const serverSide = status !== undefined && status >= 500;
   const noAnswer = status === undefined && (/Timeout|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up/i.test(`${e.name} ${e.code} ${e.message}`) || e.name === 'TimeoutError');
   if (throttled || !(serverSide || noAnswer)) return undefined;
-  // No status code and no cause on purpose: either would make the SDK retry it.
-  return Object.assign(new Error(`${command}: AWS did not say whether it was done (${e.name ?? 'error'}${status ? `, HTTP ${status}` : ''}: ${e.message ?? ''})`), {
-    name: createOutcomeUnknownCode,
-    $metadata: {},
-    originalName: e.name,
-  });
+  return new CreateOutcomeUnknownError(`${command}: AWS did not say whether it was done (${e.name ?? 'error'}${status ? `, HTTP ${status}` : ''}: ${e.message ?? ''})`, e.name);
+}
+
+/** No status code and no cause on purpose: either would make the SDK retry it. */
+class CreateOutcomeUnknownError extends AwsLayerError {
+  readonly $metadata = {};
+  constructor(
+    message: string,
+    readonly originalName: string | undefined,
+  ) {
+    super(createOutcomeUnknownCode, message);
+  }
 }

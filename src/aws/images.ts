@@ -4,9 +4,10 @@
 import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { architectureOfInstanceType, chooseImage, type Architecture } from '../core/image-choice';
-import type { ProviderContext } from './provider';
+import { errorCode, type ProviderContext } from './provider';
 import type { AwsTarget } from '../core/engine-api';
 import { clientKey, connectEc2 } from './client';
+import { AwsLayerError } from './aws-error';
 
 export interface ImageAlias {
   owner: string;
@@ -79,11 +80,11 @@ export function resolveImage(ctx: ProviderContext, image: string, instanceType: 
   return answer;
 }
 
+/** With AWS's answer as the cause, its code; without one (DescribeImages found nothing), the code
+ * AWS answers a launch with that image. */
 function imageNotFound(image: string, region: string, cause?: unknown): Error {
-  return Object.assign(new Error(t('The image {0} does not exist in {1} (or is not shared with this account).', image, region)), {
-    name: (cause as { name?: string } | undefined)?.name ?? 'InvalidAMIID.NotFound',
-    ...(cause ? { cause } : {}),
-  });
+  const message = t('The image {0} does not exist in {1} (or is not shared with this account).', image, region);
+  return new AwsLayerError(errorCode(cause) ?? 'InvalidAMIID.NotFound', message, cause ? { cause } : {});
 }
 
 async function lookUpImage(ctx: ProviderContext, image: string, instanceType: string): Promise<ResolvedImage> {
@@ -117,7 +118,7 @@ async function lookUpImage(ctx: ProviderContext, image: string, instanceType: st
     architecture,
     instanceType,
   );
-  if (!choice.image) throw Object.assign(new Error(`${choice.why} (${t('owner {0}, name {1}, region {2}', alias.owner, alias.namePattern(architecture), ctx.region)})`), { name: 'ImageAliasNotFound' });
+  if (!choice.image) throw new AwsLayerError('ImageAliasNotFound', `${choice.why} (${t('owner {0}, name {1}, region {2}', alias.owner, alias.namePattern(architecture), ctx.region)})`);
   return resolvedFrom(choice.image.source, choice.why);
 }
 

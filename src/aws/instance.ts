@@ -27,6 +27,7 @@ import { stackTag, type Attributes, type Tags } from '../core/resource-model';
 import type { ObservedResource } from '../core/provider-contract';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, type Provider, type ProviderContext } from './provider';
 import { resolveImage } from './images';
+import { AwsLayerError } from './aws-error';
 
 type InstanceAttributes = Attributes<'instance'>;
 
@@ -190,7 +191,7 @@ export const instanceProvider: Provider<'instance'> = {
       heartbeat(ctx, t('waiting for the status checks of {0} (2/2)', id), waitUntilInstanceStatusOk(waiterOptions(ctx, 1200), { InstanceIds: [id] })),
       seen ? describe(ctx, [seen]).then((list) => list[0]) : instanceProvider.read(ctx, id),
     ]);
-    if (!now) throw Object.assign(new Error(t('{0} stopped existing right after its launch.', id)), { name: 'InstanceVanished' });
+    if (!now) throw new AwsLayerError('InstanceVanished', t('{0} stopped existing right after its launch.', id));
     return withLocal(now, desired, image.imageName);
   },
   async update(ctx, current, desired, previousTags) {
@@ -229,7 +230,7 @@ export const instanceProvider: Provider<'instance'> = {
       await reconcileTags(ctx, [attrs.rootVolumeId], desired.tags, fromAwsTags(volume?.Volumes?.[0]?.Tags), previousTags);
     }
     const now = await instanceProvider.read(ctx, id);
-    if (!now) throw Object.assign(new Error(t('{0} disappeared while it was being changed.', id)), { name: 'InstanceVanished' });
+    if (!now) throw new AwsLayerError('InstanceVanished', t('{0} disappeared while it was being changed.', id));
     return withLocal(now, desired, attrs.imageName);
   },
   async delete(ctx, current) {

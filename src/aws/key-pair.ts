@@ -9,6 +9,7 @@ import { t } from '@vscode/l10n';
 import type { Attributes, Tags } from '../core/resource-model';
 import { keyFileIn } from '../core/key-file';
 import { diffWith, fromAwsTags, observed, reconcileTags, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider } from './provider';
+import { AwsLayerError } from './aws-error';
 
 type KeyAttributes = Attributes<'keyPair'>;
 
@@ -20,10 +21,6 @@ export function keyFilePath(keyDir: string, name: string): string {
 
 export function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}
-
-function failure(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name });
 }
 
 /** Writes `content` to `path` with mode 0600, all or nothing, and never over an existing file: the
@@ -73,7 +70,7 @@ export const keyPairProvider: Provider<'keyPair'> = {
       try {
         material = readFileSync(expandHome(desired.publicKeyFile));
       } catch (error) {
-        throw failure('PublicKeyFileUnreadable', t('The public key file {0} cannot be read ({1}).', desired.publicKeyFile, String((error as NodeJS.ErrnoException).code)));
+        throw new AwsLayerError('PublicKeyFileUnreadable', t('The public key file {0} cannot be read ({1}).', desired.publicKeyFile, String((error as NodeJS.ErrnoException).code)));
       }
       const out = await ctx.ec2.send(new ImportKeyPairCommand({ KeyName: name, PublicKeyMaterial: material, TagSpecifications: tagSpecifications(['key-pair'], desired.tags) }));
       return observed('keyPair', out.KeyPairId!, { keyName: name, keyPairId: out.KeyPairId, fingerprint: out.KeyFingerprint, publicKeyFile: desired.publicKeyFile, tags: desired.tags });
@@ -81,7 +78,7 @@ export const keyPairProvider: Provider<'keyPair'> = {
     const keyDir = expandHome(ctx.keyDir);
     const path = keyFilePath(keyDir, name);
     if (existsSync(path))
-      throw failure(
+      throw new AwsLayerError(
         'KeyFileExists',
         t('{0} already exists and this stack did not write it. EC2 Blueprint never overwrites a key file: move or rename that file, or choose another key directory (--key-dir), then apply again.', path),
       );
@@ -92,7 +89,7 @@ export const keyPairProvider: Provider<'keyPair'> = {
     } catch (error) {
       // Without its private key the key pair is useless: do not leave it behind.
       await unlessNotFound(() => ctx.ec2.send(new DeleteKeyPairCommand({ KeyName: name }))).catch(() => undefined);
-      throw failure('KeyFileWriteFailed', t('The private key could not be written to {0} ({1}); the key pair was deleted again.', path, String((error as NodeJS.ErrnoException).code ?? error)));
+      throw new AwsLayerError('KeyFileWriteFailed', t('The private key could not be written to {0} ({1}); the key pair was deleted again.', path, String((error as NodeJS.ErrnoException).code ?? error)));
     }
     ctx.progress(t('private key written to {0} (mode 0600)', path));
     return observed('keyPair', out.KeyPairId!, { keyName: name, keyPairId: out.KeyPairId, fingerprint: out.KeyFingerprint, keyFile: path, tags: desired.tags });

@@ -28,6 +28,7 @@ import {
   type Provider,
   type ProviderContext,
 } from './provider';
+import { AwsLayerError } from './aws-error';
 
 type NatAttributes = Attributes<'natGateway'>;
 
@@ -77,10 +78,10 @@ async function waitForState(ctx: ProviderContext, id: string, name: string, targ
     const state = n?.State ?? 'deleted';
     if (state === target) return n;
     if (target === 'available' && gone.has(state))
-      throw Object.assign(new Error(t('NAT gateway "{0}" failed: {1}', name, n?.FailureMessage ?? state)), { name: n?.FailureCode ?? 'NatGatewayFailed' });
+      throw new AwsLayerError(n?.FailureCode ?? 'NatGatewayFailed', t('NAT gateway "{0}" failed: {1}', name, n?.FailureMessage ?? state));
     if (target === 'deleted' && state === 'failed') return n;
     const waited = Date.now() - started;
-    if (waited > waitLimitMs) throw Object.assign(new Error(t('NAT gateway "{0}" is still {1} after {2} minutes.', name, state, Math.round(waited / 60_000))), { name: 'NatGatewayTimeout' });
+    if (waited > waitLimitMs) throw new AwsLayerError('NatGatewayTimeout', t('NAT gateway "{0}" is still {1} after {2} minutes.', name, state, Math.round(waited / 60_000)));
     const said = Math.floor(waited / 30_000);
     if (said !== lastSaid) {
       lastSaid = said;

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { aclDifference, type AclEntry, type Association, type Attributes, type Tags } from '../core/resource-model';
 import { diffWith, errorCode, fromAwsTags, need, observed, reconcileTags, retryWhileSettling, stackFilters, tagSpecifications, unlessNotFound, waitUntilGone, type Provider, type ProviderContext } from './provider';
+import { AwsLayerError } from './aws-error';
 
 type AclAttributes = Attributes<'networkAcl'>;
 
@@ -68,7 +69,8 @@ async function reconcileEntries(ctx: ProviderContext, aclId: string, desired: Ac
 async function moveSubnet(ctx: ProviderContext, subnetId: string, aclId: string): Promise<Association> {
   const out = await ctx.ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }));
   const association = (out.NetworkAcls ?? []).flatMap((a) => a.Associations ?? []).find((a) => a.SubnetId === subnetId);
-  if (!association?.NetworkAclAssociationId) throw Object.assign(new Error(`subnet ${subnetId} has no network ACL association`), { name: 'InvalidAssociationID.NotFound' });
+  // Our own code, not AWS's; it ends in NotFound, so a subnet that is gone counts as done (isNotFound).
+  if (!association?.NetworkAclAssociationId) throw new AwsLayerError('NetworkAclAssociationNotFound', `subnet ${subnetId} has no network ACL association`);
   if (association.NetworkAclId === aclId) return { subnetId, associationId: association.NetworkAclAssociationId };
   const replaced = await ctx.ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: association.NetworkAclAssociationId, NetworkAclId: aclId }));
   return { subnetId, associationId: replaced.NewAssociationId };

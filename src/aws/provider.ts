@@ -7,6 +7,7 @@ import type { Kind } from '../core/model';
 import type { ObservedResource, Change } from '../core/provider-contract';
 import { diffAttributes } from '../core/planner';
 import { nameTag, stackTag, tagDifference, type Attributes, type Tags } from '../core/resource-model';
+import { AwsLayerError } from './aws-error';
 
 export interface ProviderContext {
   ec2: EC2Client;
@@ -131,7 +132,7 @@ export async function waitUntilGone(ctx: ProviderContext, what: string, read: ()
     if (attempt === 1) ctx.progress(t('waiting until {0} is gone', what));
     await sleep(Math.min(base * attempt, 5_000), ctx.signal);
   }
-  throw Object.assign(new Error(t('{0} is still there after waiting; AWS has not finished deleting it.', what)), { name: 'DeleteTimeout' });
+  throw new AwsLayerError('DeleteTimeout', t('{0} is still there after waiting; AWS has not finished deleting it.', what));
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -162,6 +163,6 @@ export function observed<K extends Kind>(kind: K, id: string, attributes: Attrib
 
 /** The id a desired attribute must hold by now (its component was created earlier in the run). */
 export function need(id: string | undefined, what: string): string {
-  if (!id) throw Object.assign(new Error(t('{0} does not exist (yet), so this cannot be done.', what)), { name: 'MissingDependency' });
+  if (!id) throw new AwsLayerError('MissingDependency', t('{0} does not exist (yet), so this cannot be done.', what));
   return id;
 }
