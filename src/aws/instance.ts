@@ -20,6 +20,8 @@ import {
   type DescribeInstancesCommandOutput,
   type Instance,
   type Volume,
+  type VolumeType,
+  type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import { sshPortUserData, userDataHash } from '../core/user-data';
@@ -155,7 +157,7 @@ export const instanceProvider: Provider<'instance'> = {
     const out = await ctx.ec2.send(
       new RunInstancesCommand({
         ImageId: image.imageId,
-        InstanceType: desired.instanceType as never,
+        InstanceType: desired.instanceType as _InstanceType,
         MinCount: 1,
         MaxCount: 1,
         ...(desired.keyName ? { KeyName: desired.keyName } : {}),
@@ -166,7 +168,7 @@ export const instanceProvider: Provider<'instance'> = {
             Ebs: {
               // Without a size of its own the root volume is as big as the image's snapshot.
               ...((desired.rootVolumeSizeGiB ?? image.rootVolumeSizeGiB) ? { VolumeSize: desired.rootVolumeSizeGiB ?? image.rootVolumeSizeGiB } : {}),
-              VolumeType: desired.rootVolumeType as never,
+              VolumeType: desired.rootVolumeType as VolumeType,
               Encrypted: desired.rootVolumeEncrypted,
               DeleteOnTermination: true,
             },
@@ -218,7 +220,7 @@ export const instanceProvider: Provider<'instance'> = {
         new ModifyVolumeCommand({
           VolumeId: attrs.rootVolumeId,
           ...(desired.rootVolumeSizeGiB && desired.rootVolumeSizeGiB !== attrs.rootVolumeSizeGiB ? { Size: desired.rootVolumeSizeGiB } : {}),
-          ...(desired.rootVolumeType !== attrs.rootVolumeType ? { VolumeType: desired.rootVolumeType as never } : {}),
+          ...(desired.rootVolumeType !== attrs.rootVolumeType ? { VolumeType: desired.rootVolumeType as VolumeType } : {}),
         }),
       );
     }

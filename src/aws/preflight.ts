@@ -60,6 +60,8 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
+  type AccountAttributeName,
+  type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
 import type { Kind } from '../core/model';
@@ -148,7 +150,7 @@ export const dryRunProbes: Record<string, Probe> = {
   ImportKeyPair: () => new ImportKeyPairCommand({ DryRun: true, KeyName: placeholder.key, PublicKeyMaterial: Buffer.from(probePublicKey) }),
   DeleteKeyPair: () => new DeleteKeyPairCommand({ DryRun: true, KeyName: placeholder.key }),
   RunInstances: (v) =>
-    new RunInstancesCommand({ DryRun: true, ImageId: placeholder.image, InstanceType: (v.instanceType ?? 't3.micro') as never, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: placeholder.eni }] }),
+    new RunInstancesCommand({ DryRun: true, ImageId: placeholder.image, InstanceType: (v.instanceType ?? 't3.micro') as _InstanceType, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: placeholder.eni }] }),
   ModifyInstanceAttribute: () => new ModifyInstanceAttributeCommand({ DryRun: true, InstanceId: placeholder.instance, DisableApiTermination: { Value: false } }),
   ModifyInstanceMetadataOptions: () => new ModifyInstanceMetadataOptionsCommand({ DryRun: true, InstanceId: placeholder.instance, HttpTokens: 'required' }),
   ModifyVolume: () => new ModifyVolumeCommand({ DryRun: true, VolumeId: placeholder.volume, Size: 30 }),
@@ -230,14 +232,15 @@ function instancesToCreate(bp: Blueprint, plan: Plan): InstancePlan[] {
 async function architecturesOf(ctx: ProviderContext, types: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (!types.length) return out;
-  const answer = await ctx.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as never }));
+  const answer = await ctx.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as _InstanceType[] }));
   for (const it of answer.InstanceTypes ?? []) if (it.InstanceType) out.set(it.InstanceType, it.ProcessorInfo?.SupportedArchitectures ?? []);
   return out;
 }
 
 async function elasticIpQuota(ctx: ProviderContext, wanted: number): Promise<PreflightCheck> {
   const [attributes, addresses] = await Promise.all([
-    ctx.ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['vpc-max-elastic-ips' as never] })),
+    // AWS answers this attribute, though the SDK's AccountAttributeName lists only two others.
+    ctx.ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ['vpc-max-elastic-ips' as AccountAttributeName] })),
     ctx.ec2.send(new DescribeAddressesCommand({})),
   ]);
   const quota = Number(attributes.AccountAttributes?.find((a) => a.AttributeName === 'vpc-max-elastic-ips')?.AttributeValues?.[0]?.AttributeValue ?? NaN);
