@@ -61,6 +61,7 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
   type AccountAttributeName,
+  type EC2Client,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { t } from '@vscode/l10n';
@@ -102,63 +103,63 @@ interface ProbeValues {
   instanceType?: string;
 }
 
-/** An SDK command object; sent as any other. */
-type Probe = (v: ProbeValues) => object | undefined;
+/** Sends one DryRun request. */
+type Probe = (v: ProbeValues, ec2: EC2Client) => Promise<unknown>;
 const tcp22 = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }];
 
 /** A DryRun of each mutating action a provider declares (src/aws/provider.ts `permissions`).
  * test/unit/permissions.test.ts checks that every declared action has one. */
 export const dryRunProbes: Record<string, Probe> = {
-  CreateVpc: () => new CreateVpcCommand({ DryRun: true, CidrBlock: '10.255.0.0/16' }),
-  DeleteVpc: () => new DeleteVpcCommand({ DryRun: true, VpcId: placeholder.vpc }),
-  CreateSubnet: () => new CreateSubnetCommand({ DryRun: true, VpcId: placeholder.vpc, CidrBlock: '10.255.0.0/24' }),
-  DeleteSubnet: () => new DeleteSubnetCommand({ DryRun: true, SubnetId: placeholder.subnet }),
-  CreateInternetGateway: () => new CreateInternetGatewayCommand({ DryRun: true }),
-  AttachInternetGateway: () => new AttachInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw, VpcId: placeholder.vpc }),
-  DetachInternetGateway: () => new DetachInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw, VpcId: placeholder.vpc }),
-  DeleteInternetGateway: () => new DeleteInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw }),
-  CreateRouteTable: () => new CreateRouteTableCommand({ DryRun: true, VpcId: placeholder.vpc }),
-  CreateRoute: () => new CreateRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: placeholder.igw }),
-  ReplaceRoute: () => new ReplaceRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: placeholder.igw }),
-  DeleteRoute: () => new DeleteRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0' }),
-  AssociateRouteTable: () => new AssociateRouteTableCommand({ DryRun: true, RouteTableId: placeholder.rtb, SubnetId: placeholder.subnet }),
-  DisassociateRouteTable: () => new DisassociateRouteTableCommand({ DryRun: true, AssociationId: placeholder.rtbassoc }),
-  ReplaceRouteTableAssociation: () => new ReplaceRouteTableAssociationCommand({ DryRun: true, AssociationId: placeholder.rtbassoc, RouteTableId: placeholder.rtb }),
-  DeleteRouteTable: () => new DeleteRouteTableCommand({ DryRun: true, RouteTableId: placeholder.rtb }),
-  CreateSecurityGroup: () => new CreateSecurityGroupCommand({ DryRun: true, GroupName: 'ec2-blueprint-preflight-probe', Description: 'preflight', VpcId: placeholder.vpc }),
-  AuthorizeSecurityGroupIngress: () => new AuthorizeSecurityGroupIngressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 }),
-  AuthorizeSecurityGroupEgress: () => new AuthorizeSecurityGroupEgressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 }),
-  RevokeSecurityGroupIngress: () => new RevokeSecurityGroupIngressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 }),
-  RevokeSecurityGroupEgress: () => new RevokeSecurityGroupEgressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 }),
-  DeleteSecurityGroup: () => new DeleteSecurityGroupCommand({ DryRun: true, GroupId: placeholder.sg }),
-  CreateNetworkAcl: () => new CreateNetworkAclCommand({ DryRun: true, VpcId: placeholder.vpc }),
-  CreateNetworkAclEntry: () => new CreateNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } }),
-  ReplaceNetworkAclEntry: () => new ReplaceNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } }),
-  DeleteNetworkAclEntry: () => new DeleteNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Egress: false }),
-  ReplaceNetworkAclAssociation: () => new ReplaceNetworkAclAssociationCommand({ DryRun: true, AssociationId: placeholder.aclassoc, NetworkAclId: placeholder.acl }),
-  DeleteNetworkAcl: () => new DeleteNetworkAclCommand({ DryRun: true, NetworkAclId: placeholder.acl }),
-  CreateNetworkInterface: () => new CreateNetworkInterfaceCommand({ DryRun: true, SubnetId: placeholder.subnet }),
-  ModifyNetworkInterfaceAttribute: () => new ModifyNetworkInterfaceAttributeCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni, Groups: [placeholder.sg] }),
-  DeleteNetworkInterface: () => new DeleteNetworkInterfaceCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni }),
-  AllocateAddress: () => new AllocateAddressCommand({ DryRun: true, Domain: 'vpc' }),
-  AssociateAddress: () => new AssociateAddressCommand({ DryRun: true, AllocationId: placeholder.eipalloc, NetworkInterfaceId: placeholder.eni }),
-  DisassociateAddress: () => new DisassociateAddressCommand({ DryRun: true, AssociationId: placeholder.eipassoc }),
-  ReleaseAddress: () => new ReleaseAddressCommand({ DryRun: true, AllocationId: placeholder.eipalloc }),
-  CreateNatGateway: () => new CreateNatGatewayCommand({ DryRun: true, SubnetId: placeholder.subnet, AllocationId: placeholder.eipalloc }),
-  DeleteNatGateway: () => new DeleteNatGatewayCommand({ DryRun: true, NatGatewayId: placeholder.nat }),
-  CreateKeyPair: () => new CreateKeyPairCommand({ DryRun: true, KeyName: placeholder.key }),
-  ImportKeyPair: () => new ImportKeyPairCommand({ DryRun: true, KeyName: placeholder.key, PublicKeyMaterial: Buffer.from(probePublicKey) }),
-  DeleteKeyPair: () => new DeleteKeyPairCommand({ DryRun: true, KeyName: placeholder.key }),
-  RunInstances: (v) =>
-    new RunInstancesCommand({ DryRun: true, ImageId: placeholder.image, InstanceType: (v.instanceType ?? 't3.micro') as _InstanceType, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: placeholder.eni }] }),
-  ModifyInstanceAttribute: () => new ModifyInstanceAttributeCommand({ DryRun: true, InstanceId: placeholder.instance, DisableApiTermination: { Value: false } }),
-  ModifyInstanceMetadataOptions: () => new ModifyInstanceMetadataOptionsCommand({ DryRun: true, InstanceId: placeholder.instance, HttpTokens: 'required' }),
-  ModifyVolume: () => new ModifyVolumeCommand({ DryRun: true, VolumeId: placeholder.volume, Size: 30 }),
-  StopInstances: () => new StopInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] }),
-  StartInstances: () => new StartInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] }),
-  TerminateInstances: () => new TerminateInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] }),
-  CreateTags: () => new CreateTagsCommand({ DryRun: true, Resources: [placeholder.vpc], Tags: [{ Key: 'blueprint:preflight', Value: 'probe' }] }),
-  DeleteTags: () => new DeleteTagsCommand({ DryRun: true, Resources: [placeholder.vpc], Tags: [{ Key: 'blueprint:preflight' }] }),
+  CreateVpc: (_, ec2) => ec2.send(new CreateVpcCommand({ DryRun: true, CidrBlock: '10.255.0.0/16' })),
+  DeleteVpc: (_, ec2) => ec2.send(new DeleteVpcCommand({ DryRun: true, VpcId: placeholder.vpc })),
+  CreateSubnet: (_, ec2) => ec2.send(new CreateSubnetCommand({ DryRun: true, VpcId: placeholder.vpc, CidrBlock: '10.255.0.0/24' })),
+  DeleteSubnet: (_, ec2) => ec2.send(new DeleteSubnetCommand({ DryRun: true, SubnetId: placeholder.subnet })),
+  CreateInternetGateway: (_, ec2) => ec2.send(new CreateInternetGatewayCommand({ DryRun: true })),
+  AttachInternetGateway: (_, ec2) => ec2.send(new AttachInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw, VpcId: placeholder.vpc })),
+  DetachInternetGateway: (_, ec2) => ec2.send(new DetachInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw, VpcId: placeholder.vpc })),
+  DeleteInternetGateway: (_, ec2) => ec2.send(new DeleteInternetGatewayCommand({ DryRun: true, InternetGatewayId: placeholder.igw })),
+  CreateRouteTable: (_, ec2) => ec2.send(new CreateRouteTableCommand({ DryRun: true, VpcId: placeholder.vpc })),
+  CreateRoute: (_, ec2) => ec2.send(new CreateRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: placeholder.igw })),
+  ReplaceRoute: (_, ec2) => ec2.send(new ReplaceRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: placeholder.igw })),
+  DeleteRoute: (_, ec2) => ec2.send(new DeleteRouteCommand({ DryRun: true, RouteTableId: placeholder.rtb, DestinationCidrBlock: '0.0.0.0/0' })),
+  AssociateRouteTable: (_, ec2) => ec2.send(new AssociateRouteTableCommand({ DryRun: true, RouteTableId: placeholder.rtb, SubnetId: placeholder.subnet })),
+  DisassociateRouteTable: (_, ec2) => ec2.send(new DisassociateRouteTableCommand({ DryRun: true, AssociationId: placeholder.rtbassoc })),
+  ReplaceRouteTableAssociation: (_, ec2) => ec2.send(new ReplaceRouteTableAssociationCommand({ DryRun: true, AssociationId: placeholder.rtbassoc, RouteTableId: placeholder.rtb })),
+  DeleteRouteTable: (_, ec2) => ec2.send(new DeleteRouteTableCommand({ DryRun: true, RouteTableId: placeholder.rtb })),
+  CreateSecurityGroup: (_, ec2) => ec2.send(new CreateSecurityGroupCommand({ DryRun: true, GroupName: 'ec2-blueprint-preflight-probe', Description: 'preflight', VpcId: placeholder.vpc })),
+  AuthorizeSecurityGroupIngress: (_, ec2) => ec2.send(new AuthorizeSecurityGroupIngressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 })),
+  AuthorizeSecurityGroupEgress: (_, ec2) => ec2.send(new AuthorizeSecurityGroupEgressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 })),
+  RevokeSecurityGroupIngress: (_, ec2) => ec2.send(new RevokeSecurityGroupIngressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 })),
+  RevokeSecurityGroupEgress: (_, ec2) => ec2.send(new RevokeSecurityGroupEgressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: tcp22 })),
+  DeleteSecurityGroup: (_, ec2) => ec2.send(new DeleteSecurityGroupCommand({ DryRun: true, GroupId: placeholder.sg })),
+  CreateNetworkAcl: (_, ec2) => ec2.send(new CreateNetworkAclCommand({ DryRun: true, VpcId: placeholder.vpc })),
+  CreateNetworkAclEntry: (_, ec2) => ec2.send(new CreateNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } })),
+  ReplaceNetworkAclEntry: (_, ec2) => ec2.send(new ReplaceNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } })),
+  DeleteNetworkAclEntry: (_, ec2) => ec2.send(new DeleteNetworkAclEntryCommand({ DryRun: true, NetworkAclId: placeholder.acl, RuleNumber: 100, Egress: false })),
+  ReplaceNetworkAclAssociation: (_, ec2) => ec2.send(new ReplaceNetworkAclAssociationCommand({ DryRun: true, AssociationId: placeholder.aclassoc, NetworkAclId: placeholder.acl })),
+  DeleteNetworkAcl: (_, ec2) => ec2.send(new DeleteNetworkAclCommand({ DryRun: true, NetworkAclId: placeholder.acl })),
+  CreateNetworkInterface: (_, ec2) => ec2.send(new CreateNetworkInterfaceCommand({ DryRun: true, SubnetId: placeholder.subnet })),
+  ModifyNetworkInterfaceAttribute: (_, ec2) => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni, Groups: [placeholder.sg] })),
+  DeleteNetworkInterface: (_, ec2) => ec2.send(new DeleteNetworkInterfaceCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni })),
+  AllocateAddress: (_, ec2) => ec2.send(new AllocateAddressCommand({ DryRun: true, Domain: 'vpc' })),
+  AssociateAddress: (_, ec2) => ec2.send(new AssociateAddressCommand({ DryRun: true, AllocationId: placeholder.eipalloc, NetworkInterfaceId: placeholder.eni })),
+  DisassociateAddress: (_, ec2) => ec2.send(new DisassociateAddressCommand({ DryRun: true, AssociationId: placeholder.eipassoc })),
+  ReleaseAddress: (_, ec2) => ec2.send(new ReleaseAddressCommand({ DryRun: true, AllocationId: placeholder.eipalloc })),
+  CreateNatGateway: (_, ec2) => ec2.send(new CreateNatGatewayCommand({ DryRun: true, SubnetId: placeholder.subnet, AllocationId: placeholder.eipalloc })),
+  DeleteNatGateway: (_, ec2) => ec2.send(new DeleteNatGatewayCommand({ DryRun: true, NatGatewayId: placeholder.nat })),
+  CreateKeyPair: (_, ec2) => ec2.send(new CreateKeyPairCommand({ DryRun: true, KeyName: placeholder.key })),
+  ImportKeyPair: (_, ec2) => ec2.send(new ImportKeyPairCommand({ DryRun: true, KeyName: placeholder.key, PublicKeyMaterial: Buffer.from(probePublicKey) })),
+  DeleteKeyPair: (_, ec2) => ec2.send(new DeleteKeyPairCommand({ DryRun: true, KeyName: placeholder.key })),
+  RunInstances: (v, ec2) =>
+    ec2.send(new RunInstancesCommand({ DryRun: true, ImageId: placeholder.image, InstanceType: (v.instanceType ?? 't3.micro') as _InstanceType, MinCount: 1, MaxCount: 1, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: placeholder.eni }] })),
+  ModifyInstanceAttribute: (_, ec2) => ec2.send(new ModifyInstanceAttributeCommand({ DryRun: true, InstanceId: placeholder.instance, DisableApiTermination: { Value: false } })),
+  ModifyInstanceMetadataOptions: (_, ec2) => ec2.send(new ModifyInstanceMetadataOptionsCommand({ DryRun: true, InstanceId: placeholder.instance, HttpTokens: 'required' })),
+  ModifyVolume: (_, ec2) => ec2.send(new ModifyVolumeCommand({ DryRun: true, VolumeId: placeholder.volume, Size: 30 })),
+  StopInstances: (_, ec2) => ec2.send(new StopInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] })),
+  StartInstances: (_, ec2) => ec2.send(new StartInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] })),
+  TerminateInstances: (_, ec2) => ec2.send(new TerminateInstancesCommand({ DryRun: true, InstanceIds: [placeholder.instance] })),
+  CreateTags: (_, ec2) => ec2.send(new CreateTagsCommand({ DryRun: true, Resources: [placeholder.vpc], Tags: [{ Key: 'blueprint:preflight', Value: 'probe' }] })),
+  DeleteTags: (_, ec2) => ec2.send(new DeleteTagsCommand({ DryRun: true, Resources: [placeholder.vpc], Tags: [{ Key: 'blueprint:preflight' }] })),
 };
 
 const deniedCodes = /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|Client\.UnauthorizedOperation)$/;
@@ -268,10 +269,10 @@ export async function preflightChecks(ctx: ProviderContext, bp: Blueprint, plan:
   const probes = actionsToProbe(bp, plan, lifecycle).map(async (action): Promise<PreflightCheck | undefined> => {
     const instanceType = instances[0]?.instanceType ?? bp.instances?.[0]?.instanceType;
     const values: ProbeValues = instanceType ? { instanceType } : {};
-    const command = dryRunProbes[action]?.(values);
-    if (!command) return undefined;
+    const probe = dryRunProbes[action];
+    if (!probe) return undefined;
     try {
-      await ctx.ec2.send(command as never);
+      await probe(values, ctx.ec2);
       // AWS never carries out a DryRun; an endpoint that did answers like a success.
       return { check: 'permission', ok: true, message: t('{0}: allowed', `ec2:${action}`), permission: `ec2:${action}` };
     } catch (error) {

@@ -37,7 +37,7 @@ export async function saveAfterDestroy(session: Session, facts: Facts, ok: boole
     try {
       unlinkSync(session.statePath);
     } catch {
-      // It was never written.
+      // There was no state file to delete.
     }
   } else {
     await new StateWriter(session.statePath, session.state).update(() => {});
