@@ -119,8 +119,16 @@ const legendWords = (): [string, string][] => [
   ['drifted', words.drifted],
   ['inbound', words.legendInbound],
   ['reply', words.legendReply],
+  ['outbound', words.legendOutbound],
 ];
-for (const [cls, text] of legendWords()) legend.append(el('span', { class: cls }, text));
+const legendSpans = () => legendWords().map(([cls, text]) => el('span', { class: cls }, text));
+legend.append(...legendSpans());
+/** The way out is in the legend only while a picture draws it. */
+const showOutbound = (layout: PictureLayout | undefined) => {
+  const span = legend.querySelector<HTMLElement>('.outbound');
+  if (span) span.hidden = !layout?.edges.some((e) => e.role === 'outbound');
+};
+showOutbound(undefined);
 const main = el('div', { id: 'main' });
 const canvas = el('div', { id: 'canvas', tabindex: '0' });
 const diagram = el('div', { id: 'diagram' });
@@ -209,6 +217,8 @@ async function show(message: DiagramMessage): Promise<void> {
   }
   if (pending) return; // a newer picture is waiting: skip painting this one
   diagram.replaceChildren(svgEl, explanations(layout));
+  lastLayout = layout;
+  showOutbound(layout);
   natural = { width: layout.width, height: layout.height };
   if (firstPicture) {
     firstPicture = false;
@@ -247,6 +257,7 @@ function updateSteps(message: DiagramMessage): void {
 }
 
 let pictures = 0;
+let lastLayout: PictureLayout | undefined;
 
 /** The traffic paths' numbered steps and the notes, as a list under the picture (readable at any zoom). */
 function explanations(layout: PictureLayout): HTMLElement {
@@ -287,7 +298,8 @@ function applyWords(next: WebviewStrings | undefined): void {
   inbound.setAttribute('label', words.inboundPath);
   reply.setAttribute('label', words.replyPath);
   stepSelect.setAttribute('title', words.stepTitle);
-  legend.replaceChildren(...legendWords().map(([cls, text]) => el('span', { class: cls }, text)));
+  legend.replaceChildren(...legendSpans());
+  showOutbound(lastLayout);
   Object.assign(statusWord, { planned: words.planned, 'in-progress': words.inProgress, created: words.created, failed: words.failed, drifted: words.drifted });
 }
 

@@ -60,4 +60,5 @@ body {
 #legend .drifted::before { border-color: #a371f7; border-style: dotted; }
 #legend .inbound::before { border: none; height: 3px; width: 16px; background: #1f6feb; vertical-align: 3px; }
 #legend .reply::before { border: none; height: 3px; width: 16px; background: #e8710a; vertical-align: 3px; }
+#legend .outbound::before { border: none; height: 3px; width: 16px; background: #0b7a75; vertical-align: 3px; }
 `;

@@ -90,9 +90,13 @@ export function mermaidOf(picture: Picture): Diagram {
   const styled: Record<keyof typeof pathColours, number[]> = { inbound: [], reply: [], outbound: [] };
   for (const e of picture.edges) {
     const index = edges.length;
-    const labelled = e.label && e.arrow !== '~~~' ? `${e.arrow}|"${wrapText(e.label, 34).map(escapeLabel).join('<br/>')}"|` : e.arrow;
+    // A hop's number as (1) … (n): the same form however long the path is.
+    const mark = e.hop ? `(${e.hop}) ` : '';
+    const text = e.label || mark ? `${mark}${e.label ?? ''}`.trim() : undefined;
+    const lines = e.label ? wrapText(e.label, 34).map(escapeLabel) : [];
+    const labelled = text && e.arrow !== '~~~' ? `${e.arrow}|"${mark}${lines.join('<br/>')}"|` : e.arrow;
     out.push(`  ${e.from} ${labelled} ${e.to}`);
-    edges.push({ index, from: e.from, to: e.to, role: e.role, ...(e.label ? { label: e.label } : {}) });
+    edges.push({ index, from: e.from, to: e.to, role: e.role, ...(text ? { label: text } : {}) });
     if (e.role === 'inbound' || e.role === 'reply' || e.role === 'outbound') styled[e.role].push(index);
   }
   for (const role of ['inbound', 'reply', 'outbound'] as const) {

@@ -105,6 +105,8 @@ export interface PictureEdge {
   arrow: Arrow;
   role: PathRole;
   label?: string;
+  /** A traffic path's hop number (1, 2, …, counted over inbound, reply and outbound in order). */
+  hop?: number;
 }
 
 export interface Picture {
@@ -400,11 +402,11 @@ class PictureBuilder {
     return this.options.prices?.[name] ? [`💲 ${this.options.prices[name]}`] : [];
   }
 
-  private edge(from: string, to: string, arrow: Arrow, role: PathRole, text?: string): number | undefined {
+  private edge(from: string, to: string, arrow: Arrow, role: PathRole, text?: string, hop?: number): number | undefined {
     const a = this.idOf(from);
     const b = this.idOf(to);
     if (!a || !b) return undefined;
-    this.edges.push({ from: a, to: b, arrow, role, ...(text ? { label: text } : {}) });
+    this.edges.push({ from: a, to: b, arrow, role, ...(text ? { label: text } : {}), ...(hop ? { hop } : {}) });
     return this.edges.length - 1;
   }
 
@@ -754,13 +756,16 @@ class PictureBuilder {
         number += hops.length;
         continue;
       }
-      for (const hop of hops) {
-        const mark = circled[number] ?? `(${number + 1})`;
-        number++;
-        this.edge(hop.from, hop.to, '-->', role, `${mark} ${hop.label}`);
-      }
+      for (const hop of hops) this.edge(hop.from, hop.to, '-->', role, hop.label, ++number);
     }
-    if (paths.reply) for (const note of overlay.notes ?? []) this.note(note.at, note.text);
+    // One note per text: the same key point said at a second box is said once, at the first.
+    const said = new Set<string>();
+    if (paths.reply)
+      for (const note of overlay.notes ?? []) {
+        if (said.has(note.text)) continue;
+        said.add(note.text);
+        this.note(note.at, note.text);
+      }
     if (overlay.blockedAt && (paths.inbound || paths.reply)) {
       const id = this.idOf(overlay.blockedAt.name);
       const box = id ? this.boxes.get(id) : undefined;
@@ -779,5 +784,3 @@ class PictureBuilder {
     this.edge(id, at, '-.-', 'note');
   }
 }
-
-const circled = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];

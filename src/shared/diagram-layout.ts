@@ -25,6 +25,8 @@ export interface LayoutEdge {
   arrow: string;
   role: PathRole;
   label?: string;
+  /** A traffic path's hop number, drawn on its marker (the label goes to the list). */
+  hop?: number;
 }
 
 export interface LayoutPicture {
@@ -101,12 +103,14 @@ export interface PictureLayout {
 }
 
 const pad = 10;
+/** A container's title band, and the lane under it for lines. */
+const titleBand = 30;
+const laneH = 14;
 const gap = 24;
 const margin = 12;
 const iconSize = 24;
 const card = { padX: 8, textX: 40, minW: 110, h: 48, badgeH: 20 };
 const secondaryMax = 200;
-const circled = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 const statusMark = /^([○◐●✖⚠]) (.*)$/;
 const outsideKinds = new Set<DiagramNodeKind>(['internet', 'pc']);
 /** Kinds whose links to many boxes (associations, keys) become badges past `maxLines` of them. */
@@ -323,7 +327,8 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     const edgeKids = n.children.filter((c) => c.onEdge);
     const inner = n.children.filter((c) => !c.onEdge);
     const edgeW = edgeKids.reduce((s, c) => s + c.w + 16, 0);
-    n.band = Math.max(32, ...edgeKids.map((c) => c.h / 2 + 8));
+    // The title, and under it a lane where traffic lines run clear of it.
+    n.band = Math.max(titleBand + laneH, ...edgeKids.map((c) => c.h / 2 + 8));
     let content = { w: 0, h: 0 };
     const top = n.band;
     const mainBlock = inner.filter((c) => c.children.length > 0 || c.box.children);
@@ -398,17 +403,9 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     left = o.x - 48;
   }
   void pc;
-  const mainRight = Math.max(0, ...main.map((m) => m.x + m.w));
-  sideColumn(notes, mainRight + gap, mainTop, (note) => {
-    for (const { a, b } of edges) {
-      if (a === note) return b.y;
-      if (b === note) return a.y;
-    }
-    return undefined;
-  });
 
-  // Normalize: the picture starts at the margin.
-  const all = [...byId.values()];
+  // Normalize: the picture starts at the margin. Notes are placed after, at the box each is about.
+  const all = [...byId.values()].filter((n) => n.box.kind !== 'note');
   // Nothing to draw (a blueprint with errors shows its notice over an empty picture).
   if (!all.length) return { width: 2 * margin, height: 2 * margin, boxes: [], edges: [], explanations: [] };
   const minX = Math.min(...all.map((n) => n.x), ...all.map((n) => n.x));
@@ -425,6 +422,9 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
   // ---- boxes out ----------------------------------------------------------------------------------
   const shown = options.shown;
   const visible = (n: Node) => !shown || shown.has(n.box.name);
+  // Container titles: lines may cross them, at a price; labels and marks keep off them.
+  const titles: Rect[] = all.filter((n) => n.box.children && visible(n)).map((n) => ({ x: n.x, y: n.y, w: Math.min(n.w, iconSize + 20 + measure(n.box.title, true) + (n.secondary ? 10 + measure(n.secondary, false) : 0)), h: titleBand }));
+  for (const note of notes) note.w = note.h = noteSize;
   const iconOf = (box: LayoutBox): string | undefined => {
     if (box.kind === 'availabilityZone' || box.kind === 'note') return undefined;
     if (box.kind === 'subnet' && box.classes.includes('private')) return 'privateSubnet';
@@ -471,37 +471,36 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
   for (const r of roots) walk(r);
 
   // ---- edges, orthogonal, in the gaps -----------------------------------------------------------------
+  // (Notes are not in `all`: they are placed last, at their boxes.)
   const obstacles = all.filter((n) => !n.box.children && visible(n));
-  // Container titles: lines may cross them, at a price; labels keep off them.
-  const titles: Rect[] = all.filter((n) => n.box.children && visible(n)).map((n) => ({ x: n.x, y: n.y, w: Math.min(n.w, iconSize + 20 + measure(n.box.title, true) + (n.secondary ? 10 + measure(n.secondary, false) : 0)), h: 30 }));
+  /** The drawn containers around `n` that are not around `other` (the frames a line into `n` enters). */
+  const framesAround = (n: Node, other: Node): Rect[] => {
+    const out: Rect[] = [];
+    for (let p = n.parent; p; p = p.parent) if (visible(p) && !isAncestor(p, other) && p !== other) out.push(p);
+    return out;
+  };
   const routed: PlacedEdge[] = [];
   const explanations: PictureLayout['explanations'] = [];
   let hop = 0;
   for (const { e, a, b } of edges) {
-    if (!visible(a) || !visible(b)) continue;
-    const path = e.role !== 'structure' && e.role !== 'note';
+    // A note's letter sits at its box: no line to it.
+    if (!visible(a) || !visible(b) || e.role === 'note') continue;
+    const path = e.role !== 'structure';
     const titleOf = (n: Node) => titles[all.filter((m) => m.box.children && visible(m)).indexOf(n)];
     // A door on an edge is reached from inside or outside, not along the edge: its half on the line's side.
     const end = (n: Node, other: Node): Rect => (n.onEdge ? (other.y + other.h / 2 < n.y + n.h / 2 ? { x: n.x, y: n.y, w: n.w, h: n.h / 2 } : { x: n.x, y: n.y + n.h / 2, w: n.w, h: n.h / 2 }) : n);
-    let points = isAncestor(a, b) ? inward(a, b, titleOf(a)) : isAncestor(b, a) ? inward(b, a, titleOf(b)).reverse() : route(end(a, b), end(b, a), obstacles, titles);
+    let points = isAncestor(a, b) ? inward(a, b, titleOf(a)) : isAncestor(b, a) ? inward(b, a, titleOf(b)).reverse() : route(end(a, b), end(b, a), obstacles, titles, framesAround(b, a), framesAround(a, b));
     let marker: PlacedEdge['marker'];
-    let label = e.label;
+    const label = e.label;
     if (path) {
       hop++;
-      // The model numbers hops ① ② … (then (21) …): the number goes on the marker, the words to the list.
-      const first = label ? [...label][0]! : '';
-      const index = circled.indexOf(first);
-      const bracketed = label ? /^\((\d+)\) /.exec(label) : null;
-      const number = index >= 0 ? String(index + 1) : bracketed ? bracketed[1]! : String(hop);
-      if (label && index >= 0) label = label.slice(first.length).trim();
-      else if (label && bracketed) label = label.slice(bracketed[0].length);
+      // The model numbers the hops: the number goes on the marker, the words to the list.
+      const number = String(e.hop ?? hop);
       // Each path in its own lane, so a way back drawn over the way in stays visible.
       const d = e.role === 'inbound' ? -4 : e.role === 'reply' ? 4 : 0;
       points = points.map(([x, y]) => [x + d, y + d] as [number, number]);
-      const [x, y, vertical] = pointAlong(points, e.role === 'inbound' ? 0.4 : e.role === 'reply' ? 0.6 : 0.5);
-      // Beside the line, inbound on one side and the reply on the other, so both numbers show.
-      const side = e.role === 'inbound' ? -11 : e.role === 'reply' ? 11 : 0;
-      marker = vertical ? { text: number, x: x + side, y } : { text: number, x, y: y + side };
+      // Placed once every line and label is known (placeMarkers, below).
+      marker = { text: number, x: 0, y: 0 };
       explanations.push({ role: e.role, mark: number, text: label ?? '' });
     }
     const edge: PlacedEdge = { from: e.from, to: e.to, role: e.role, arrow: e.arrow, ...(label ? { label } : {}), points, ...(marker ? { marker } : {}) };
@@ -517,11 +516,110 @@ export function layoutPicture(picture: LayoutPicture, options: { measure?: Measu
     }
     routed.push(edge);
   }
+  // Each note's letter at the box it is about: just outside it, clear of every card, title, label,
+  // line and other letter.
+  const labels = routed.flatMap((e) => (e.labelBox ? [e.labelBox] : []));
+  const lines = routed.flatMap((e) => e.points.slice(1).map((q, i): Rect => {
+    const p = e.points[i]!;
+    return { x: Math.min(p[0], q[0]) - 3, y: Math.min(p[1], q[1]) - 3, w: Math.abs(q[0] - p[0]) + 6, h: Math.abs(q[1] - p[1]) + 6 };
+  }));
+  const noteRects: Rect[] = [];
+  for (const note of notes) {
+    if (!visible(note)) continue;
+    const target = edges.find(({ a, b }) => a === note || b === note);
+    const about = target ? (target.a === note ? target.b : target.a) : undefined;
+    const spot = about ? noteSpot(about, [...obstacles, ...titles, ...labels, ...noteRects], lines, width, height) : undefined;
+    const at = spot ?? { x: margin, y: margin };
+    noteRects.push({ x: at.x - 2, y: at.y - 2, w: noteSize + 4, h: noteSize + 4 });
+    const box = placed.find((b) => b.id === note.box.id);
+    if (box) Object.assign(box, at);
+  }
+  placeMarkers(routed, [...obstacles, ...titles, ...noteRects, ...labels], width, height);
   for (const n of notes) if (visible(n)) explanations.push({ role: 'note', mark: noteMark(n), text: n.box.lines.join(' ') });
   return { width, height, boxes: placed, edges: routed, explanations };
 }
 
 type Point = [number, number];
+
+const noteSize = 24;
+
+/** Where a note's letter goes: just outside the box it is about (beside its top-right corner first),
+ * on no card, title or other letter, inside the picture. */
+function noteSpot(box: Rect, hard: Rect[], soft: Rect[], width: number, height: number): { x: number; y: number } | undefined {
+  const s = noteSize;
+  const spots: [number, number][] = [];
+  for (const f of [0, 0.5, 1, 0.25, 0.75]) {
+    spots.push([box.x + box.w + 4, box.y + 4 + f * Math.max(0, box.h - s - 8)]);
+    spots.push([box.x + box.w - s - 4 - f * Math.max(0, box.w - s - 8), box.y - s - 4]);
+    spots.push([box.x + box.w - s - 4 - f * Math.max(0, box.w - s - 8), box.y + box.h + 4]);
+    spots.push([box.x - s - 4, box.y + 4 + f * Math.max(0, box.h - s - 8)]);
+  }
+  // Inside a container, under its title, at the right.
+  spots.push([box.x + box.w - s - 6, box.y + titleBand + 2]);
+  // Further out, all around it.
+  const cx = box.x + box.w / 2 - s / 2;
+  const cy = box.y + box.h / 2 - s / 2;
+  for (const d of [8, 20, 32, 44, 56])
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, -1], [0, 1], [1, -1], [-1, -1], [1, 1], [-1, 1]] as const) spots.push([cx + dx * (box.w / 2 + s / 2 + d), cy + dy * (box.h / 2 + s / 2 + d)]);
+  // Clear of lines too where it can be; of every text and letter always.
+  for (const avoid of [[...hard, ...soft], hard])
+    for (const [x, y] of spots.map(([x, y]) => [Math.round(x), Math.round(y)] as const)) {
+      const r = { x: x - 2, y: y - 2, w: s + 4, h: s + 4 };
+      if (r.x < 0 || r.y < 0 || r.x + r.w > width || r.y + r.h > height) continue;
+      if (!avoid.some((t) => overlaps(r, t))) return { x, y };
+    }
+  return undefined;
+}
+
+const markerR = 10;
+/** A marker's room: its circle, its outline and a pixel more. */
+const markerBox = (x: number, y: number): Rect => ({ x: x - markerR - 2, y: y - markerR - 2, w: 2 * markerR + 4, h: 2 * markerR + 4 });
+
+/** Each hop's number on its line, where it covers no text (card, title, edge label) and no other
+ * number: the first clear spot from the line's middle outwards, on the line or just beside it. */
+function placeMarkers(edges: PlacedEdge[], texts: Rect[], width: number, height: number): void {
+  const taken: Rect[] = [];
+  const fractions = [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9, 0.05, 0.95];
+  for (const e of edges) {
+    if (!e.marker) continue;
+    // Inbound prefers one side of its line, the reply the other, so both numbers show.
+    const prefer = e.role === 'reply' ? 1 : e.role === 'inbound' ? -1 : 0;
+    const sides = [prefer * 12, 0, -prefer * 12, 14, -14].filter((v, i, all) => all.indexOf(v) === i);
+    let best: { x: number; y: number; score: number } | undefined;
+    for (const side of sides) {
+      for (const f of e.role === 'reply' ? fractions.map((v) => 1 - v) : fractions) {
+        const [px, py, vertical] = pointAlong(e.points, f);
+        const x = Math.round(vertical ? px + side : px);
+        const y = Math.round(vertical ? py : py + side);
+        const r = markerBox(x, y);
+        if (r.x < 0 || r.y < 0 || r.x + r.w > width || r.y + r.h > height) continue;
+        const score = texts.filter((t) => overlaps(r, t)).length * 10 + taken.filter((t) => overlaps(r, t)).length * 10;
+        if (!best || score < best.score) best = { x, y, score };
+        if (score === 0) break;
+      }
+      if (best?.score === 0) break;
+    }
+    // A short line with no room along it: the nearest clear spot around its middle.
+    if (best && best.score > 0) {
+      const [mx, my] = pointAlong(e.points, 0.5);
+      search: for (const r of [24, 32, 40, 48, 60, 72, 84, 96, 120]) {
+        for (const [dx, dy] of [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1], [0.5, -1], [-0.5, -1], [0.5, 1], [-0.5, 1], [1, 0.5], [-1, 0.5], [1, -0.5], [-1, -0.5]] as const) {
+          const x = Math.round(mx + dx * r);
+          const y = Math.round(my + dy * r);
+          const rect = markerBox(x, y);
+          if (rect.x < 0 || rect.y < 0 || rect.x + rect.w > width || rect.y + rect.h > height) continue;
+          if (![...texts, ...taken].some((t) => overlaps(rect, t))) {
+            best = { x, y, score: 0 };
+            break search;
+          }
+        }
+      }
+    }
+    const at = best ?? { x: e.points[0]![0], y: e.points[0]![1] };
+    e.marker = { ...e.marker, x: at.x, y: at.y };
+    taken.push(markerBox(at.x, at.y));
+  }
+}
 
 const contains = (outer: Rect, inner: Rect) => inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
 const overlaps = (a: Rect, b: Rect) => Math.min(a.x + a.w, b.x + b.w) > Math.max(a.x, b.x) && Math.min(a.y + a.h, b.y + b.h) > Math.max(a.y, b.y);
@@ -553,7 +651,38 @@ function cuts(p: Point, q: Point, r: Rect): boolean {
 }
 
 /** An orthogonal route from box a to box b: the candidate (straight, Z or L) through the fewest boxes, then the shortest. */
-function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
+/** Routes from `a` down (or up) into `b` that enter each frame around `b` from its side, along the
+ * lane under its title, rather than across the title: out of `a`, along a lane (or midway), down the
+ * gap beside the frame, into its lane, and into `b`. */
+function viaLanes(a: Rect, b: Rect, frames: Rect[], titles: Rect[]): Point[][] {
+  const below = b.y >= a.y + a.h;
+  if (!below && b.y + b.h > a.y) return [];
+  const ay = below ? a.y + a.h : a.y;
+  const by = below ? b.y : b.y + b.h;
+  const acx = a.x + a.w / 2;
+  const bcx = b.x + b.w / 2;
+  const between = (y: number, lo: number, hi: number) => y > Math.min(lo, hi) + 4 && y < Math.max(lo, hi) - 4;
+  const out: Point[][] = [];
+  for (const f of frames) {
+    const lane2 = f.y + titleBand + laneH / 2;
+    if (!between(lane2, ay, by)) continue;
+    const edge = below ? f.y : f.y + f.h;
+    const firsts = [(ay + edge) / 2, ...titles.map((t) => t.y + titleBand + laneH / 2).filter((y) => between(y, ay, edge))];
+    for (const lane1 of firsts)
+      for (const xg of [f.x - 7, f.x + f.w + 7])
+        out.push([
+          [acx, ay],
+          [acx, lane1],
+          [xg, lane1],
+          [xg, lane2],
+          [bcx, lane2],
+          [bcx, by],
+        ]);
+  }
+  return out;
+}
+
+function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[], aroundB: Rect[] = [], aroundA: Rect[] = []): Point[] {
   const A = a;
   const B = b;
   const acx = A.x + A.w / 2;
@@ -578,6 +707,11 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     }
     const ym = (ay + by) / 2;
     candidates.push([[acx, ay], [acx, ym], [bcx, ym], [bcx, by]]);
+    // Along the lane under a container's title, between the two ends.
+    for (const t of titles) {
+      const lane = t.y + titleBand + laneH / 2;
+      if (lane > Math.min(ay, by) + 4 && lane < Math.max(ay, by) - 4) candidates.push([[acx, ay], [acx, lane], [bcx, lane], [bcx, by]]);
+    }
     candidates.push([[acx, ay], [acx, bcy], [bcx < acx ? B.x + B.w : B.x, bcy]]);
     // Into b from above or below at other points of its side, clear of titles on the way.
     for (const f of [0.2, 0.8]) {
@@ -609,6 +743,7 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
       candidates.push([[x, ay], [x, bcy], [x < B.x ? B.x : B.x + B.w, bcy]]);
     }
   }
+  candidates.push(...viaLanes(A, B, aroundB, titles), ...viaLanes(B, A, aroundA, titles).map((c) => c.reverse()));
   if (!candidates.length) {
     // One box inside the other's span (a box and a container around it): leave from the nearer side.
     const down = bcy >= acy;
@@ -629,7 +764,7 @@ function route(a: Rect, b: Rect, obstacles: Rect[], titles: Rect[]): Point[] {
     for (const t of titles) for (let i = 0; i + 1 < c.length; i++) if (cuts(c[i]!, c[i + 1]!, t)) crossed++;
     let length = 0;
     for (let i = 0; i + 1 < c.length; i++) length += Math.abs(c[i + 1]![0] - c[i]![0]) + Math.abs(c[i + 1]![1] - c[i]![1]);
-    return { cost: hits * 10_000 + crossed * 200 + length + c.length * 15, hits };
+    return { cost: hits * 10_000 + crossed * 2000 + length + c.length * 15, hits };
   };
   let best = candidates[0]!;
   let bestCost = { cost: Infinity, hits: Infinity };

@@ -168,6 +168,7 @@ export const englishWebviewStrings = {
   drifted: 'drifted',
   legendInbound: 'inbound path',
   legendReply: 'reply path',
+  legendOutbound: 'way out (outbound)',
   blockedAt: 'Blocked at {0}: {1}',
   largeBlueprint: 'Large blueprint: each subnet is drawn as one box. Click a subnet to draw it in full.',
   live: 'Live (as it is now)',

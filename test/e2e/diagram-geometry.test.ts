@@ -5,10 +5,13 @@
 // subnets in one zone, for two zones, and for generated 50- and 200-resource stacks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startDiagramHarness, type DiagramHarness } from '../harness/diagram-page';
-import { drawnTextSizes, geometryProblems, panelBesideEditor, readablePx, readPicture, type Rect } from '../harness/diagram-geometry';
+import { drawnTextSizes, edgeQuality, geometryProblems, markProblems, panelBesideEditor, readablePx, readMarks, readPicture, type Rect } from '../harness/diagram-geometry';
+import { diagramOverlay } from '../../src/core/reach';
+import * as l10n from '@vscode/l10n';
+import { webviewStrings } from '../../src/vscode/diagram/webview-strings';
 import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { tutorialSteps } from '../../src/core/diagram-steps';
@@ -55,6 +58,16 @@ async function check(what: string, input: Omit<DiagramViewInput, 'uri' | 'title'
     await page.render(message, 120_000);
     const picture = await readPicture(page.page);
     const problems = geometryProblems(picture, message.nodes);
+    if (message.paths.inbound || message.paths.reply) {
+      // A traffic picture: its numbers and lines keep clear of every text, and no line crosses a card.
+      problems.push(...markProblems(await readMarks(page.page)));
+      const { throughBoxes } = edgeQuality(picture);
+      if (throughBoxes) problems.push(`${throughBoxes} lines cross a card that is not one of their ends`);
+      // One note per text, its letter at its box (no dotted line across the picture to a margin).
+      const notes = await page.page.$$eval('.node.k-note > title', (ts) => ts.map((t) => t.textContent ?? ''));
+      for (const [i, n] of notes.entries()) if (notes.indexOf(n) !== i) problems.push(`the note "${n.slice(0, 40)}…" is drawn twice`);
+      if (await page.page.$('.flowchart-link.role-note')) problems.push('a note is linked to its box by a line across the picture');
+    }
     await page.page.click('#fit');
     await page.page.screenshot({ path: join(artifacts, `${what.replace(/[^a-z0-9]+/gi, '-')}.png`) });
     assert.deepEqual(problems, [], `${what}: ${problems.length} problems (picture in ${artifacts})`);
@@ -71,6 +84,13 @@ test('the tutorial at every step keeps every box inside its container, apart fro
 test('the tutorial with both traffic paths, and with live state after an apply', async () => {
   await check('tutorial with paths', { blueprint: tutorial, paths: { inbound: true, reply: true } });
   await check('tutorial applied', { blueprint: tutorial, state: appliedState(tutorial), paths: { inbound: true, reply: true } });
+});
+
+test('the private-subnet example with its paths (in, back and the way out): numbers clear of every text, lines clear of titles and cards', async () => {
+  const blueprint = blueprintOf(readFileSync(join(repoRoot, 'examples', 'private-subnet.blueprint.yaml'), 'utf8'));
+  const overlay = diagramOverlay(blueprint, {});
+  assert.ok(overlay?.outbound?.length, 'the example has a way out through its NAT gateway');
+  await check('private subnet with paths', { blueprint, overlay, paths: { inbound: true, reply: true } });
 });
 
 test('two subnets in one availability zone both sit inside it, side by side', async () => {
@@ -103,6 +123,52 @@ test('at the panel\'s default size beside the editor, Fit draws every text of th
       const small = texts.filter((t) => t.px < readablePx - 0.01).map((t) => `${t.text} (${t.px.toFixed(1)} px)`);
       assert.deepEqual(small, [], `${what}: text drawn under ${readablePx} px after Fit`);
     }
+  } finally {
+    await page.close();
+  }
+});
+
+test('in Japanese too, at the panel\'s default size, Fit draws every text of the tutorial at 11 px or more, at every step and with the paths', async () => {
+  l10n.config({ contents: JSON.parse(readFileSync(join(repoRoot, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string> });
+  const page = await harness.open(panelBesideEditor);
+  try {
+    const pictures: [string, Partial<DiagramViewInput>][] = [
+      ...tutorialSteps(tutorial).map((s): [string, Partial<DiagramViewInput>] => [`step ${s.index}`, { step: s.index }]),
+      ['paths', { paths: { inbound: true, reply: true } }],
+    ];
+    for (const [what, input] of pictures) {
+      const message = { ...diagramMessage({ uri: 'file:///work/x.blueprint.yaml', title: 'x.blueprint.yaml', step: null, paths: { inbound: false, reply: false }, blueprint: tutorial, ...input }), strings: webviewStrings() };
+      await page.render(message);
+      await page.page.click('#fit');
+      await page.page.screenshot({ path: join(artifacts, `panel-size-ja-${what.replace(/\W+/g, '-')}.png`) });
+      const texts = await drawnTextSizes(page.page);
+      assert.ok(texts.some((t) => /[\u3040-\u30ff]/.test(t.text)), `${what}: the picture is in Japanese`);
+      const small = texts.filter((t) => t.px < readablePx - 0.01).map((t) => `${t.text} (${t.px.toFixed(1)} px)`);
+      assert.deepEqual(small, [], `${what}: text drawn under ${readablePx} px after Fit`);
+    }
+  } finally {
+    l10n.config({ contents: {} });
+    await page.close();
+  }
+});
+
+test('the legend names the way out (teal) while a picture draws it, in English and Japanese', async () => {
+  const blueprint = blueprintOf(readFileSync(join(repoRoot, 'examples', 'private-subnet.blueprint.yaml'), 'utf8'));
+  const page = await harness.open();
+  try {
+    const legend = () => page.page.evaluate<{ text: string; shown: boolean; colour: string } | null>(`(() => { const s = document.querySelector('#legend .outbound'); return s && { text: s.textContent, shown: !s.hidden && s.getBoundingClientRect().width > 0, colour: getComputedStyle(s, '::before').backgroundColor }; })()`);
+    const input = { uri: 'file:///work/x.blueprint.yaml', title: 'x', step: null, paths: { inbound: true, reply: true } };
+    await page.render(diagramMessage({ ...input, blueprint, overlay: diagramOverlay(blueprint, {})! }));
+    assert.deepEqual(await legend(), { text: 'way out (outbound)', shown: true, colour: 'rgb(11, 122, 117)' });
+    await page.render(diagramMessage({ ...input, blueprint: tutorial }));
+    assert.equal((await legend())?.shown, false, 'no way out drawn: not in the legend');
+    l10n.config({ contents: JSON.parse(readFileSync(join(repoRoot, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string> });
+    try {
+      await page.render({ ...diagramMessage({ ...input, blueprint, overlay: diagramOverlay(blueprint, {})! }), strings: webviewStrings() });
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    assert.deepEqual(await legend(), { text: '外へ出る経路 (アウトバウンド)', shown: true, colour: 'rgb(11, 122, 117)' });
   } finally {
     await page.close();
   }

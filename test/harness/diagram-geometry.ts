@@ -129,7 +129,8 @@ export function geometryProblems(picture: DrawnPicture, nodes: readonly DiagramN
   }
   // Siblings: boxes with the same container.
   const groups = new Map<string, DiagramNodeInfo[]>();
-  for (const n of nodes) groups.set(n.parent ?? '', [...(groups.get(n.parent ?? '') ?? []), n]);
+  // (A note's letter is pinned at the box it is about, like a hop's number: markProblems checks it.)
+  for (const n of nodes) if (n.kind !== 'note') groups.set(n.parent ?? '', [...(groups.get(n.parent ?? '') ?? []), n]);
   for (const [parent, list] of groups) {
     for (let i = 0; i < list.length; i++)
       for (let j = i + 1; j < list.length; j++) {
@@ -198,4 +199,52 @@ export function edgeQuality(picture: DrawnPicture): { crossings: number; through
     }
   }
   return { crossings, throughBoxes };
+}
+
+/** The traffic pictures' own marks, as drawn: each hop's numbered marker, every text of the picture
+ * (titles, card labels, edge labels, badges, notes) and each traffic line, sampled. */
+export interface DrawnMarks {
+  markers: { text: string; rect: Rect }[];
+  texts: { text: string; rect: Rect }[];
+  titles: { name: string; rect: Rect }[];
+  cards: { name: string; rect: Rect }[];
+  paths: { from: string; to: string; points: [number, number][] }[];
+}
+
+export async function readMarks(page: Page): Promise<DrawnMarks> {
+  return page.evaluate<DrawnMarks>(`(() => {
+    const svg = document.querySelector('#diagram svg');
+    const rect = (r) => ({ x: r.left, y: r.top, w: r.width, h: r.height });
+    const textRect = (t) => { const range = document.createRange(); range.selectNodeContents(t); return rect(range.getBoundingClientRect()); };
+    const markers = [...svg.querySelectorAll('.hop, .node.k-note')].map((g) => ({ text: g.querySelector('text').textContent, rect: rect(g.querySelector('circle').getBoundingClientRect()) }));
+    const texts = [...svg.querySelectorAll('text')].filter((t) => !t.closest('.hop') && !t.closest('.k-note') && t.textContent.trim()).map((t) => ({ text: t.textContent, rect: textRect(t) }));
+    const titles = [...svg.querySelectorAll('.cluster')].map((g) => ({ name: g.getAttribute('data-name'), rect: textRect(g.querySelector('.cluster-label text')) }));
+    const cards = [...svg.querySelectorAll('.node:not(.k-note)')].map((g) => ({ name: g.getAttribute('data-name'), rect: rect(g.querySelector('.shape').getBoundingClientRect()) }));
+    const paths = [];
+    for (const p of svg.querySelectorAll('.traffic path')) {
+      const len = p.getTotalLength();
+      const m = p.getScreenCTM();
+      const points = [];
+      for (let d = 0; d <= len; d += 2) { const q = p.getPointAtLength(d); points.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]); }
+      paths.push({ from: p.getAttribute('data-from'), to: p.getAttribute('data-to'), points });
+    }
+    return { markers, texts, titles, cards, paths };
+  })()`);
+}
+
+/** What a reader of a traffic picture would find wrong with its marks: a hop's number over a text
+ * or another number, half on a card's edge; a traffic line drawn across a container's title. */
+export function markProblems(marks: DrawnMarks): string[] {
+  const problems: string[] = [];
+  marks.markers.forEach((m, i) => {
+    for (const t of marks.texts) if (overlap(m.rect, t.rect)) problems.push(`marker ${m.text} ${show(m.rect)} covers the text "${t.text}" ${show(t.rect)}`);
+    for (const o of marks.markers.slice(i + 1)) if (overlap(m.rect, o.rect)) problems.push(`marker ${m.text} ${show(m.rect)} covers marker ${o.text} ${show(o.rect)}`);
+    for (const c of marks.cards) if (overlap(m.rect, c.rect) && !inside(m.rect, c.rect, 0)) problems.push(`marker ${m.text} ${show(m.rect)} sits half on the edge of ${c.name} ${show(c.rect)}`);
+  });
+  for (const p of marks.paths)
+    for (const t of marks.titles) {
+      const through = p.points.filter(([x, y]) => x > t.rect.x + 1 && x < t.rect.x + t.rect.w - 1 && y > t.rect.y + 1 && y < t.rect.y + t.rect.h - 1);
+      if (through.length) problems.push(`the traffic line ${p.from} → ${p.to} runs across the title of ${t.name} ${show(t.rect)}`);
+    }
+  return problems;
 }

@@ -6,6 +6,9 @@ import { components } from '../../src/core/model';
 import type { StateFile } from '../../src/core/state';
 import type { Blueprint } from '../../src/core/schema';
 import { largeBlueprint, tutorialText, tutorialWith } from './builders';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diagramOverlay } from '../../src/core/reach';
 
 function blueprintOf(text: string): Blueprint {
   const result = validateBlueprint(text);
@@ -190,12 +193,12 @@ test('the traffic overlay draws the inbound path in blue and the reply in orange
       ['ext_internet', 'ext_pc'],
     ],
   );
-  assert.match(inbound[0]!.label!, /^① /);
-  assert.match(reply[0]!.label!, /^⑦ /);
+  assert.match(inbound[0]!.label!, /^\(1\) /);
+  assert.match(reply[0]!.label!, /^\(7\) /);
   // linkStyle counts every edge in the text: the indexes must be those of the path edges.
   const edgeLines = d.mermaid.split('\n').filter((l) => / (-->|---|-\.-|-\.->|~~~)/.test(l) && !l.trim().startsWith('class'));
   assert.equal(edgeLines.length, d.edges.length);
-  inbound.forEach((e) => assert.match(edgeLines[e.index]!, /-->\|"[①-⑥]/));
+  inbound.forEach((e) => assert.match(edgeLines[e.index]!, /-->\|"\([1-6]\) /));
   assert.ok(d.mermaid.includes(`linkStyle ${inbound.map((e) => e.index).join(',')} stroke:#1f6feb`));
   assert.ok(d.mermaid.includes(`linkStyle ${reply.map((e) => e.index).join(',')} stroke:#e8710a`));
   assert.ok(reply.some((e) => /default route 0\.0\.0\.0\/0/.test(e.label!)));
@@ -207,7 +210,7 @@ test('path toggles draw only the chosen path; the numbers stay', () => {
   const overlay = simpleTrafficOverlay(tutorial);
   const onlyReply = buildDiagram(tutorial, { overlay, paths: { inbound: false, reply: true } });
   assert.equal(edgesByRole(onlyReply, 'inbound').length, 0);
-  assert.match(edgesByRole(onlyReply, 'reply')[0]!.label!, /^⑦/);
+  assert.match(edgesByRole(onlyReply, 'reply')[0]!.label!, /^\(7\) /);
   const onlyIn = buildDiagram(tutorial, { overlay, paths: { inbound: true, reply: false } });
   assert.equal(edgesByRole(onlyIn, 'reply').length, 0);
   assert.doesNotMatch(onlyIn.mermaid, /Key point/);
@@ -252,4 +255,15 @@ test('a 500-resource blueprint collapses per subnet, still names every subnet, a
   const expanded = buildDiagram(big, { expand: ['subnet-3'] });
   assert.ok(expanded.nodes.some((n) => n.name === 'instance-3'));
   assert.ok(!expanded.nodes.some((n) => n.name === 'instance-4'));
+});
+
+test('the hops of a long path are numbered (1), (2), … (23) the same way past twenty, in the mermaid text as in the edges', () => {
+  const bp = validateBlueprint(readFileSync(join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml'), 'utf8')).blueprint!;
+  const d = buildDiagram(bp, { overlay: diagramOverlay(bp, {})! });
+  const hops = d.edges.filter((e) => e.role === 'inbound' || e.role === 'reply' || e.role === 'outbound');
+  assert.ok(hops.length > 20, `${hops.length} hops`);
+  hops.forEach((e, i) => assert.match(e.label!, new RegExp(`^\\(${i + 1}\\) \\S`), e.label));
+  const edgeLines = d.mermaid.split('\n').filter((l) => / (-->|---|-\.-|-\.->|~~~)/.test(l) && !l.trim().startsWith('class'));
+  for (const e of hops) assert.ok(edgeLines[e.index]!.includes(`|"(${hops.indexOf(e) + 1}) `), edgeLines[e.index]);
+  assert.doesNotMatch(d.mermaid, /[①-⑳]/);
 });

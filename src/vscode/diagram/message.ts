@@ -57,7 +57,7 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
     type: 'diagram',
     uri: input.uri,
     mermaid: d.mermaid,
-    picture: { boxes: whole.boxes.map(layoutBox), edges: whole.edges.map(({ from, to, arrow, role, label }) => ({ from, to, arrow, role, ...(label ? { label } : {}) })) },
+    picture: { boxes: whole.boxes.map(layoutBox), edges: whole.edges.map(({ from, to, arrow, role, label, hop }) => ({ from, to, arrow, role, ...(label ? { label } : {}), ...(hop ? { hop } : {}) })) },
     // What each drawn box stands for, as the whole picture has it (a step's boxes sit where they will stay).
     nodes: step ? infoOf(whole.boxes).filter((n) => stepKeys.has(n.key)) : d.nodes,
     edges: d.edges,

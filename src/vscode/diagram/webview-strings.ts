@@ -30,6 +30,7 @@ export function webviewStrings(): WebviewStrings {
     drifted: statusWord('drifted'),
     legendInbound: t('inbound path'),
     legendReply: t('reply path'),
+    legendOutbound: t('way out (outbound)'),
     // The webview fills in {0} and {1}: these keep them literally.
     blockedAt: t('Blocked at {0}: {1}', '{0}', '{1}'),
     largeBlueprint: t('Large blueprint: each subnet is drawn as one box. Click a subnet to draw it in full.'),
