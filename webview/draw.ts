@@ -230,3 +230,54 @@ export function restatus(g: Element, status: DiagramStatus): void {
   const s = g.querySelector(':scope > .label > .s, :scope > .cluster-label .s');
   if (s?.textContent && /^[○◐●✖⚠]/.test(s.textContent)) s.textContent = `${statusSymbol[status]}${s.textContent.slice(1)}`;
 }
+
+/** Breaks a text into lines no wider than `width` (at spaces where it can, else anywhere: Japanese). */
+function wrapLines(text: string, width: number, measure: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const ch of text) {
+    if (measure(line + ch) <= width || !line) {
+      line += ch;
+      continue;
+    }
+    const space = line.lastIndexOf(' ');
+    if (ch !== ' ' && space > 0) {
+      lines.push(line.slice(0, space));
+      line = line.slice(space + 1) + ch;
+    } else {
+      lines.push(line);
+      line = ch === ' ' ? '' : ch;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A copy of the drawn picture with the numbered list of what each hop means (and the notes) as SVG
+ * text under it: what the panel shows under the picture, for an export that stands on its own. */
+export function pictureWithSteps(svg: SVGSVGElement, layout: PictureLayout, measure: (text: string, bold: boolean) => number): { svg: SVGSVGElement; width: number; height: number } {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  if (!layout.explanations.length) return { svg: copy, width: layout.width, height: layout.height };
+  const roles = [...new Set(layout.edges.map((e) => e.role).filter((r) => r !== 'structure' && r !== 'note' && r !== 'layout'))];
+  const width = Math.max(layout.width, 480);
+  const textX = 12 + 28;
+  const lineH = 18;
+  const list = make('g', { class: 'path-steps' });
+  let y = layout.height + 8;
+  for (const x of layout.explanations) {
+    const item = make('g', { class: `step role-${x.role}` });
+    const note = x.role === 'note';
+    item.append(make('circle', { cx: 12 + 10, cy: y + 10, r: 10, fill: note ? '#f2cc60' : pathColour(x.role, roles) }));
+    item.append(make('text', { x: 22, y: y + 10.5, 'text-anchor': 'middle', 'dominant-baseline': 'central', style: `font-weight:700;fill:${note ? '#1f1f1f' : '#ffffff'}` }, x.mark));
+    const lines = wrapLines(x.text, width - textX - 12, (t) => measure(t, false));
+    lines.forEach((l, i) => item.append(make('text', { class: 'step-text', x: textX, y: y + 15 + i * lineH }, l)));
+    list.append(item);
+    y += Math.max(24, lines.length * lineH + 6);
+  }
+  copy.append(list);
+  const height = Math.ceil(y + 8);
+  copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  copy.setAttribute('width', String(width));
+  copy.setAttribute('height', String(height));
+  return { svg: copy, width, height };
+}

@@ -6,10 +6,10 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { englishWebviewStrings, statusClassNames, type DiagramNodeInfo, type DiagramStatus, type HostToWebview, type PathToggles, type WebviewState, type WebviewStrings, type WebviewToHost } from '../src/shared/protocol';
-import type { PictureLayout } from '../src/shared/diagram-layout';
+import { estimateWidth, type PictureLayout } from '../src/shared/diagram-layout';
 import { css } from './styles';
-import { currentTheme, layOut, pictureOfNodes, themeKind } from './render';
-import { drawPicture, pathColour, restatus } from './draw';
+import { currentTheme, layOut, pictureOfNodes, textMeasure, themeKind } from './render';
+import { drawPicture, pathColour, pictureWithSteps, restatus } from './draw';
 import { exportPng, exportSvg } from './export';
 
 interface VsCodeApi {
@@ -467,7 +467,10 @@ async function doExport(format: 'svg' | 'png'): Promise<void> {
   if (!svg) return;
   const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
   try {
-    const data = format === 'svg' ? exportSvg(svg, natural, background) : await exportPng(svg, natural, background);
+    // The list of what each number means goes under the picture, as the panel shows it.
+    const whole = lastLayout ? pictureWithSteps(svg, lastLayout, textMeasure(currentTheme().font) ?? estimateWidth) : { svg, ...natural };
+    const size = { width: whole.width, height: whole.height };
+    const data = format === 'svg' ? exportSvg(whole.svg, size, background) : await exportPng(whole.svg, size, background);
     post({ type: 'exported', format, data });
   } catch (error) {
     post({ type: 'renderError', message: `Export failed: ${error instanceof Error ? error.message : String(error)}` });

@@ -1,6 +1,6 @@
 // The picture in the webview: the host's model laid out (src/shared/diagram-layout.ts) with text
 // measured on a canvas in the panel's font, then drawn as SVG (draw.ts) in the VS Code theme.
-import { fontSize, layoutPicture, type LayoutBox, type LayoutPicture, type PictureLayout } from '../src/shared/diagram-layout';
+import { fontSize, layoutPicture, type LayoutBox, type LayoutPicture, type Measure, type PictureLayout } from '../src/shared/diagram-layout';
 import type { DiagramNodeInfo } from '../src/shared/protocol';
 import type { DrawTheme } from './draw';
 
@@ -36,16 +36,21 @@ export function currentTheme(): DrawTheme {
 
 let context: CanvasRenderingContext2D | null | undefined;
 
-/** Lays the picture out with text measured in the panel's font. */
-export function layOut(picture: LayoutPicture, font: string, shown?: ReadonlySet<string>): PictureLayout {
+/** The width of a text in the panel's font at the picture's size (a canvas), if a canvas is at hand. */
+export function textMeasure(font: string): Measure | undefined {
   context ??= document.createElement('canvas').getContext('2d');
   const ctx = context;
-  const measure = ctx
+  return ctx
     ? (text: string, bold: boolean) => {
         ctx.font = `${bold ? '600 ' : ''}${fontSize}px ${font}`;
         return ctx.measureText(text).width;
       }
     : undefined;
+}
+
+/** Lays the picture out with text measured in the panel's font. */
+export function layOut(picture: LayoutPicture, font: string, shown?: ReadonlySet<string>): PictureLayout {
+  const measure = textMeasure(font);
   return layoutPicture(picture, { ...(measure ? { measure } : {}), ...(shown ? { shown } : {}) });
 }
 

@@ -13,6 +13,10 @@ import { validateBlueprint } from '../../src/core/validate';
 import { components } from '../../src/core/model';
 import { tutorialSteps } from '../../src/core/diagram-steps';
 import { tutorialText, tutorialWith } from '../unit/builders';
+import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../../src/cli/diagram-picture';
+import { readablePx } from '../harness/diagram-geometry';
+import { repoRoot } from '../harness/diagram-page';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2bp-picture-'));
 
@@ -78,4 +82,46 @@ test('--png writes a PNG; without a browser the CLI says how to get one', () => 
   assert.match(missing.stderr, /EC2BP_CHROMIUM/);
   assert.ok(!existsSync(join(dir, 'never.png')));
   assert.equal(run(['diagram', file, '--png', out, '--svg', join(dir, 'x.svg')]).status, 2, '--svg and --png together is a usage error');
+});
+
+test('--paths --svg/--png write the numbered list of what each hop means under the picture: every line there, readable, inside the image', async () => {
+  const example = join(repoRoot, 'examples', 'private-subnet.blueprint.yaml');
+  const svgFile = join(dir, 'private.svg');
+  const r = run(['diagram', example, '--paths', '--svg', svgFile]);
+  assert.equal(r.status, 0, r.stderr);
+  const svg = readFileSync(svgFile, 'utf8');
+  assert.ok(names(svg).has('nat-1a-Atsushi'), 'the boxes keep their data-name');
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 2400, height: 2400 } });
+    await page.setContent(`<body style="margin:0">${svg}</body>`);
+    const drawn = await page.evaluate<{ width: number; height: number; marks: string[]; lines: { text: string; px: number; x: number; y: number; w: number; h: number }[] }>(`(() => {
+      const svg = document.querySelector('svg');
+      const box = svg.getBoundingClientRect();
+      const marks = [...svg.querySelectorAll('.path-steps .step')].map((g) => g.querySelector('text').textContent);
+      const lines = [...svg.querySelectorAll('.path-steps .step-text')].map((t) => {
+        const r = t.getBoundingClientRect();
+        return { text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize), x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height };
+      });
+      return { width: box.width, height: box.height, marks, lines };
+    })()`);
+    const hops = 23;
+    assert.deepEqual(drawn.marks, [...Array.from({ length: hops }, (_, i) => String(i + 1)), 'A', 'B', 'C'], 'one line per hop, then the notes, each said once');
+    const all = drawn.lines.map((l) => l.text).join(' ');
+    for (const words of ['TCP 22 (SSH)', 'route 0.0.0.0/0 → nat-1a-Atsushi', 'Key point 1']) assert.ok(all.includes(words), `the list says "${words}"`);
+    for (const l of drawn.lines) {
+      assert.ok(l.px >= readablePx, `"${l.text}" at ${l.px} px`);
+      assert.ok(l.x >= 0 && l.y >= 0 && l.x + l.w <= drawn.width + 0.5 && l.y + l.h <= drawn.height + 0.5, `"${l.text}" (${l.x},${l.y} ${l.w}×${l.h}) is outside the ${drawn.width}×${drawn.height} image`);
+    }
+    for (let i = 1; i < drawn.lines.length; i++) assert.ok(drawn.lines[i]!.y >= drawn.lines[i - 1]!.y + drawn.lines[i - 1]!.h - 2, `"${drawn.lines[i]!.text}" overlaps the line above`);
+  } finally {
+    await browser.close();
+  }
+  // The PNG is the same picture, list included: twice the SVG's size.
+  const pngFile = join(dir, 'private.png');
+  assert.equal(run(['diagram', example, '--paths', '--png', pngFile]).status, 0);
+  const png = readFileSync(pngFile);
+  const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  const size = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
+  assert.deepEqual([w, h], [Number(size[1]) * 2, Number(size[2]) * 2]);
 });
