@@ -62,7 +62,7 @@ async function main(): Promise<void> {
         await page.render(second(false));
         await save('private');
         // Two legs, the reply and the way out: 23 numbered arrows, whose list needs more height.
-        await page.page.setViewportSize({ width: 1400, height: 1400 });
+        await page.page.setViewportSize({ width: 1400, height: 1480 });
         await page.render(second(true));
         await save('private-paths');
         if (page.errors.length) throw new Error(`the webview reported errors: ${page.errors.join('; ')}`);
