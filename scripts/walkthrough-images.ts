@@ -13,7 +13,7 @@ import * as l10n from '@vscode/l10n';
 import { repoRoot, startDiagramHarness } from '../test/harness/diagram-page';
 import { validateBlueprint } from '../src/core/validate';
 import { tutorialSteps } from '../src/core/diagram-steps';
-import { diagramOverlay } from '../src/core/reach';
+import { diagramOverlay } from '../src/core/reach-overlay';
 import { diagramMessage } from '../src/vscode/diagram/message';
 
 const tutorialText = readFileSync(join(repoRoot, 'examples', 'tutorial.blueprint.yaml'), 'utf8');

@@ -10,7 +10,7 @@ import { hostAliasFor, type SshEndpoint } from './ssh';
 import { diagnostic, type Diagnostic, type SourceMap } from './diagnostics';
 import { parseCidr, parseIpv4, containsAddress, isAnywhere } from './cidr';
 import { parsePortRange } from './ports';
-import { jumpHostOf } from './reach';
+import { jumpHostOf } from './reach-jump-host';
 
 export interface SshTargetContext {
   /** Where the engine writes private keys (the --key-dir / setting), `~` already expanded. */

@@ -4,7 +4,7 @@
 // (validate-semantics.ts); then the user data, and whether SSH gets in.
 import { blueprintSchema, type Blueprint } from './schema';
 import { byPosition, capped, dedupe, diagnostic, type Diagnostic, type SourceMap } from './diagnostics';
-import { reachDiagnostics } from './reach';
+import { reachDiagnostics } from './reach-ssh';
 import { sshPortDiagnostics } from './ssh-target';
 import { checkUserData } from './user-data-check';
 import type { UserDataFileReader } from './user-data-file';

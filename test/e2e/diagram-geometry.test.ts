@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startDiagramHarness, type DiagramHarness } from '../harness/diagram-page';
 import { drawnTextSizes, edgeQuality, geometryProblems, markProblems, panelBesideEditor, readablePx, readMarks, readPicture, type Rect } from '../harness/diagram-geometry';
-import { diagramOverlay } from '../../src/core/reach';
+import { diagramOverlay } from '../../src/core/reach-overlay';
 import * as l10n from '@vscode/l10n';
 import { webviewStrings } from '../../src/vscode/diagram/webview-strings';
 import { validateBlueprint } from '../../src/core/validate';

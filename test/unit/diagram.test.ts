@@ -8,7 +8,7 @@ import type { Blueprint } from '../../src/core/schema';
 import { largeBlueprint, tutorialText, tutorialWith } from './builders';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagramOverlay } from '../../src/core/reach';
+import { diagramOverlay } from '../../src/core/reach-overlay';
 
 function blueprintOf(text: string): Blueprint {
   const result = validateBlueprint(text);

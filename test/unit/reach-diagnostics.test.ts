@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateBlueprint } from '../../src/core/validate';
-import { reachDiagnostics, sshReachOf } from '../../src/core/reach';
+import { reachDiagnostics, sshReachOf } from '../../src/core/reach-ssh';
 import { positionOf, tutorialText, tutorialWith } from './builders';
 
 function warningsOf(text: string) {

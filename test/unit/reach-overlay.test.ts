@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { validateBlueprint } from '../../src/core/validate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeReach, diagramOverlay, reachOverlay, type ReachQuery } from '../../src/core/reach';
+import { analyzeReach, type ReachQuery } from '../../src/core/reach';
+import { diagramOverlay, reachOverlay } from '../../src/core/reach-overlay';
 import { buildDiagram, INTERNET, nodeId, YOUR_PC, type TrafficHop } from '../../src/core/diagram';
 import { tutorialText, tutorialWith } from './builders';
 

@@ -13,7 +13,7 @@ import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../c
 import { tutorialSteps } from '../../core/diagram-steps';
 import { diagramMessage } from '../../vscode/diagram/message';
 import { drawPicture } from '../diagram-picture';
-import { diagramOverlay } from '../../core/reach';
+import { diagramOverlay } from '../../core/reach-overlay';
 import type { Blueprint } from '../../core/schema';
 
 export const diagram: CliCommand = {

@@ -9,7 +9,8 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { statePathFor, type StateFile } from '../../core/state';
 import { stateOrUndefined } from '../../core/state-file';
-import { analyzeReach, withPlannedSshSettings, verdictJson, verdictText, type ReachContext, type ReachDirection, type ReachProtocol, type ReachQuery, type ReachVerdict } from '../../core/reach';
+import { analyzeReach, withPlannedSshSettings, type ReachContext, type ReachDirection, type ReachProtocol, type ReachQuery, type ReachVerdict } from '../../core/reach';
+import { verdictJson, verdictText } from '../../core/reach-output';
 import type { Blueprint } from '../../core/schema';
 import { loadEngineExports } from '../../engine-loader';
 

@@ -8,7 +8,7 @@ import { validateBlueprint } from '../../core/validate';
 import { components } from '../../core/model';
 import { statePathFor, type StateFile } from '../../core/state';
 import { nodeId, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
-import { diagramOverlay } from '../../core/reach';
+import { diagramOverlay } from '../../core/reach-overlay';
 import type { Blueprint } from '../../core/schema';
 import type { EngineEvent } from '../../core/events';
 import type { SourceMap } from '../../core/diagnostics';
