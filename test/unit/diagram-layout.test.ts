@@ -11,6 +11,9 @@ import { fontSize, layoutPicture, type PictureLayout } from '../../src/shared/di
 import { geometryProblems, type DrawnPicture } from '../harness/diagram-geometry';
 import { largeBlueprint, tutorialText, tutorialWithPrivateSubnet } from './builders';
 import type { Blueprint } from '../../src/core/schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diagramOverlay } from '../../src/core/reach';
 
 const blueprintOf = (text: string): Blueprint => {
   const result = validateBlueprint(text);
@@ -134,4 +137,29 @@ test('an empty picture (a blueprint with errors shows its notice over it) lays o
   const layout = layoutPicture({ boxes: [], edges: [] });
   assert.deepEqual(layout.boxes, []);
   assert.ok(Number.isFinite(layout.width) && Number.isFinite(layout.height) && layout.width > 0);
+});
+
+test('the private example with its paths: every hop number and note letter is clear of cards, titles, edge labels and each other', () => {
+  const bp = blueprintOf(readFileSync(join(__dirname, '..', '..', 'examples', 'private-subnet.blueprint.yaml'), 'utf8'));
+  const layout = assertGeometry('private paths', { blueprint: bp, overlay: diagramOverlay(bp, {})!, paths: { inbound: true, reply: true } });
+  type R = { x: number; y: number; w: number; h: number; what: string };
+  const hit = (a: R, b: R) => Math.min(a.x + a.w, b.x + b.w) > Math.max(a.x, b.x) && Math.min(a.y + a.h, b.y + b.h) > Math.max(a.y, b.y);
+  const marks: R[] = [
+    ...layout.edges.flatMap((e) => (e.marker ? [{ x: e.marker.x - 10, y: e.marker.y - 10, w: 20, h: 20, what: `marker ${e.marker.text}` }] : [])),
+    ...layout.boxes.filter((b) => b.kind === 'note').map((b) => ({ x: b.x, y: b.y, w: b.w, h: b.h, what: `note ${b.title}` })),
+  ];
+  assert.equal(marks.filter((m) => m.what.startsWith('marker')).length, 23);
+  assert.equal(marks.filter((m) => m.what.startsWith('note')).length, 3, 'one note per text');
+  const texts: R[] = [
+    ...layout.boxes.filter((b) => !b.container && b.kind !== 'note').map((b) => ({ ...b, what: b.key })),
+    ...layout.boxes.filter((b) => b.container).map((b) => ({ x: b.x, y: b.y, w: Math.min(b.w, 60 + b.title.length * 8), h: 30, what: `title of ${b.key}` })),
+    ...layout.edges.flatMap((e) => (e.labelBox ? [{ ...e.labelBox, what: `label ${e.labelBox.text}` }] : [])),
+  ];
+  const problems: string[] = [];
+  marks.forEach((m, i) => {
+    for (const t of texts) if (hit(m, t)) problems.push(`${m.what} on ${t.what}`);
+    for (const o of marks.slice(i + 1)) if (hit(m, o)) problems.push(`${m.what} on ${o.what}`);
+    if (m.x < 0 || m.y < 0 || m.x + m.w > layout.width || m.y + m.h > layout.height) problems.push(`${m.what} outside the picture`);
+  });
+  assert.deepEqual(problems, []);
 });
