@@ -13,7 +13,7 @@ import { largeBlueprint, tutorialText, tutorialWithPrivateSubnet } from './build
 import type { Blueprint } from '../../src/core/schema';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagramOverlay } from '../../src/core/reach';
+import { diagramOverlay } from '../../src/core/reach-overlay';
 
 const blueprintOf = (text: string): Blueprint => {
   const result = validateBlueprint(text);
