@@ -12,7 +12,8 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { statePathFor, type StateFile } from '../../core/state';
 import { stateOrUndefined } from '../../core/state-file';
-import { findOnPath, keyFileProblem, noSshMessage, readKeyFileFacts, sshTarget, type FileProbe, type KeyFileFacts, type SshTarget } from '../../core/ssh-target';
+import { sshTarget, type SshTarget } from '../../core/ssh-target';
+import { findOnPath, keyFileProblem, noSshMessage, readKeyFileFacts, type FileProbe, type KeyFileFacts } from '../../core/ssh-local';
 import { shellFor, sshArgs, sshArgv, sshCommandLine } from '../../core/ssh';
 import { loadEngineExports } from '../../engine-loader';
 
