@@ -3,7 +3,7 @@
 // other commands call beside the providers, and the optional statements other features need.
 // A new resource kind (a NAT gateway) declares its actions in its provider; a new optional
 // statement (pricing:GetProducts for `cost`, sts:DecodeAuthorizationMessage for decoding refusals)
-// is one entry in `optionalStatements` below. test/unit/permissions.test.ts keeps the declarations
+// is one entry in `optionalStatements` below. test/unit/aws/permissions.test.ts keeps the declarations
 // true against the calls in the source, and the preflight DryRuns every mutating action declared.
 import type { Kind } from '../core/model';
 import type { Blueprint } from '../core/schema';

@@ -108,7 +108,7 @@ type Probe = (v: ProbeValues, ec2: EC2Client) => Promise<unknown>;
 const tcp22 = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }];
 
 /** A DryRun of each mutating action a provider declares (src/aws/provider.ts `permissions`).
- * test/unit/permissions.test.ts checks that every declared action has one. */
+ * test/unit/aws/permissions.test.ts checks that every declared action has one. */
 export const dryRunProbes: Record<string, Probe> = {
   CreateVpc: (_, ec2) => ec2.send(new CreateVpcCommand({ DryRun: true, CidrBlock: '10.255.0.0/16' })),
   DeleteVpc: (_, ec2) => ec2.send(new DeleteVpcCommand({ DryRun: true, VpcId: placeholder.vpc })),

@@ -29,7 +29,7 @@ export interface ProviderContext {
 
 /** The EC2 API actions (IAM permission `ec2:<name>`) a provider calls, by what it is doing. The
  * IAM policy of `ec2-blueprint policy` and the preflight's DryRun probes are derived from these
- * (src/aws/permissions.ts); test/unit/permissions.test.ts checks them against the calls in the
+ * (src/aws/permissions.ts); test/unit/aws/permissions.test.ts checks them against the calls in the
  * provider's source, so a new call cannot be left out. */
 export interface ProviderPermissions {
   read: readonly string[];

@@ -1,5 +1,5 @@
 // Every command the extension contributes, in one place. package.json's contributes.commands must
-// list exactly these (test/unit/commands-table.test.ts checks both directions). Pure: no vscode.
+// list exactly these (test/unit/vscode/commands/index.test.ts checks both directions). Pure: no vscode.
 
 export const commandIds = [
   // Check and preview

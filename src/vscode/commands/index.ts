@@ -1,7 +1,7 @@
 // The command table: every command of the extension, registered from here (src/vscode/register.ts).
 // One file per command or small family beside this one; each row loads its module lazily so
 // activation evaluates none of them. To add a command: its id in ids.ts, its contribution in
-// package.json (category "Blueprint"), a row here. test/unit/commands-table.test.ts checks all three.
+// package.json (category "Blueprint"), a row here. test/unit/vscode/commands/index.test.ts checks all three.
 import { lazy, type CommandEntry } from './command';
 
 export const commandTable: readonly CommandEntry[] = [
