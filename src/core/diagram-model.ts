@@ -34,7 +34,7 @@ export interface TrafficHop {
   leg?: 1 | 2;
 }
 
-/** A traffic path to draw over the picture (from the traffic analysis, or simpleTrafficOverlay). */
+/** A traffic path to draw over the picture (from the traffic analysis: reach-overlay.ts). */
 export interface TrafficOverlay {
   inbound: TrafficHop[];
   reply: TrafficHop[];

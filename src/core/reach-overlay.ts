@@ -1,5 +1,6 @@
 // The verdict of the traffic analysis (src/core/reach.ts) drawn on the diagram: arrows between the
 // diagram's components (src/core/diagram-model.ts TrafficOverlay), the blocking component and the notes.
+import { t } from '@vscode/l10n';
 import type { Blueprint } from './schema';
 import * as say from './reach-messages';
 import { components } from './model';
@@ -102,6 +103,12 @@ export function diagramOverlay(bp: Blueprint, ctx: ReachContext = {}): TrafficOv
   const notes = [...(ssh.notes ?? []), { at: nat, text: say.keyPointNatWayOut() }];
   if (way.blockedAt) notes.push({ at: way.blockedAt.name, text: `✖ ${way.blockedAt.reason}` });
   return { ...ssh, outbound: way.inbound, notes };
+}
+
+/** The paths the diagram draws, always from the traffic analysis: with no instance to reach yet,
+ * no arrow and the VPC saying so. */
+export function trafficOverlay(bp: Blueprint, ctx: ReachContext = {}): TrafficOverlay {
+  return diagramOverlay(bp, ctx) ?? { inbound: [], reply: [], blockedAt: { name: bp.vpc.name, reason: t('There is no instance to reach yet.') } };
 }
 
 /** A hop's detail short enough for an arrow: the explanation in parentheses goes to the notes. */

@@ -91,7 +91,7 @@ test('the traffic paths draw numbered blue and orange edges, and list each step 
     const markers = await p.page.$$eval('#diagram .hop text', (els) => els.map((e) => e.textContent ?? ''));
     for (const mark of ['1', '6', '7', '11']) assert.ok(markers.includes(mark), `marker ${mark} missing from ${markers.join(' ')}`);
     const steps = await p.page.$$eval('#path-steps li', (els) => els.map((e) => e.textContent ?? ''));
-    assert.ok(steps.some((s) => /^1SSH, TCP 22/.test(s)), `the list explains hop 1: ${steps[0]}`);
+    assert.ok(steps.some((s) => /^1TCP 22 \(SSH\)/.test(s)), `the list explains hop 1: ${steps[0]}`);
     assert.ok(steps.some((s) => /Key point 1/.test(s)));
     assert.ok(steps.some((s) => /Key point 2/.test(s)));
     const colours = await p.page.$$eval('#diagram path.flowchart-link, #diagram .edgePaths path', (els) => els.map((e) => e.ownerDocument.defaultView!.getComputedStyle(e).stroke));

@@ -9,12 +9,11 @@ import { loadValidBlueprint } from '../blueprint-file';
 import { BlueprintError } from '../../core/errors';
 import { statePathFor, type StateFile } from '../../core/state';
 import { stateOrUndefined } from '../../core/state-file';
-import { buildDiagram, simpleTrafficOverlay, type TrafficOverlay } from '../../core/diagram';
+import { buildDiagram } from '../../core/diagram';
 import { tutorialSteps } from '../../core/diagram-steps';
 import { diagramMessage } from '../../vscode/diagram/message';
 import { drawPicture } from '../diagram-picture';
-import { diagramOverlay } from '../../core/reach-overlay';
-import type { Blueprint } from '../../core/schema';
+import { trafficOverlay } from '../../core/reach-overlay';
 
 export const diagram: CliCommand = {
   name: 'diagram',
@@ -45,7 +44,7 @@ export const diagram: CliCommand = {
     const statePath = typeof values.state === 'string' ? values.state : statePathFor(file!);
     const state = readState(statePath, (m) => io.stderr(m));
     const picture = step === undefined ? undefined : steps[step]!;
-    const overlay = values.paths === true ? trafficOverlay(bp, state) : undefined;
+    const overlay = values.paths === true ? trafficOverlay(bp, state ? { state } : {}) : undefined;
     const out = typeof values.svg === 'string' ? { format: 'svg' as const, file: values.svg } : typeof values.png === 'string' ? { format: 'png' as const, file: values.png } : undefined;
     if (typeof values.svg === 'string' && typeof values.png === 'string') throw new BlueprintError('usage', t('Give --svg or --png, not both.'));
     if (out) {
@@ -68,10 +67,6 @@ export const diagram: CliCommand = {
     return 0;
   },
 };
-
-function trafficOverlay(bp: Blueprint, state: StateFile | undefined): TrafficOverlay {
-  return diagramOverlay(bp, state ? { state } : {}) ?? simpleTrafficOverlay(bp, state ? { state } : {});
-}
 
 function readState(path: string, warn: (message: string) => void): StateFile | undefined {
   return stateOrUndefined(path, () => warn(t('Note: {0} is not a readable state file; every component is shown as planned.', path)));

@@ -2,7 +2,8 @@
 // `diagram` message. Pure (no vscode import): the panel, the rendering test and the benchmark share it.
 import type { Blueprint } from '../../core/schema';
 import type { StateFile } from '../../core/state';
-import { simpleTrafficOverlay, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
+import type { LiveStatus, TrafficOverlay } from '../../core/diagram';
+import { trafficOverlay } from '../../core/reach-overlay';
 import { buildPicture, type DiagramOptions, type PictureBox } from '../../core/diagram-model';
 import { mermaidOf } from '../../core/diagram-mermaid';
 import type { LayoutBox } from '../../shared/diagram-layout';
@@ -36,7 +37,7 @@ export function diagramMessage(input: DiagramViewInput): DiagramMessage {
   const wantsPath = input.paths.inbound || input.paths.reply;
   // The path is drawn over the whole picture only (a partial step has no instance to reach).
   const showPath = wantsPath && (!step || step.names.length === steps[0]!.names.length);
-  const overlay = showPath ? (input.overlay ?? simpleTrafficOverlay(input.blueprint, { ...(input.state ? { state: input.state } : {}) })) : undefined;
+  const overlay = showPath ? (input.overlay ?? trafficOverlay(input.blueprint, input.state ? { state: input.state } : {})) : undefined;
   const options: DiagramOptions = {
     ...(input.state ? { state: input.state } : {}),
     ...(input.live ? { live: input.live } : {}),

@@ -8,7 +8,7 @@ import { validateBlueprint } from '../../core/validate';
 import { components } from '../../core/model';
 import { statePathFor, type StateFile } from '../../core/state';
 import { nodeId, type LiveStatus, type TrafficOverlay } from '../../core/diagram';
-import { diagramOverlay } from '../../core/reach-overlay';
+import { trafficOverlay } from '../../core/reach-overlay';
 import type { Blueprint } from '../../core/schema';
 import type { EngineEvent } from '../../core/events';
 import type { SourceMap } from '../../core/diagnostics';
@@ -223,12 +223,13 @@ export class DiagramPanel implements vscode.Disposable {
     }, delayMs);
   }
 
-  private overlay(bp: Blueprint): TrafficOverlay | undefined {
+  private overlay(bp: Blueprint): TrafficOverlay {
     try {
-      return diagramOverlay(bp, this.state ? { state: this.state } : {});
+      return trafficOverlay(bp, this.state ? { state: this.state } : {});
     } catch (error) {
-      this.ctx.log.warn(`traffic analysis failed, using the simple check: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.ctx.log.warn(`traffic analysis failed: ${reason}`);
+      return { inbound: [], reply: [], blockedAt: { name: bp.vpc.name, reason: vscode.l10n.t('The traffic analysis failed: {0}', reason) } };
     }
   }
 

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateBlueprint } from '../../../src/core/validate';
-import { buildDiagram, diagramText, nodeId, simpleTrafficOverlay, escapeLabel, type Diagram } from '../../../src/core/diagram';
+import { buildDiagram, diagramText, INTERNET, nodeId, escapeLabel, type Diagram } from '../../../src/core/diagram';
+import { diagramOverlay, trafficOverlay } from '../../../src/core/reach-overlay';
 import { components } from '../../../src/core/model';
 import type { StateFile } from '../../../src/core/state';
 import type { Blueprint } from '../../../src/core/schema';
 import { largeBlueprint, tutorialText, tutorialWith } from '../builders';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagramOverlay } from '../../../src/core/reach-overlay';
 
 function blueprintOf(text: string): Blueprint {
   const result = validateBlueprint(text);
@@ -167,7 +167,7 @@ function edgesByRole(d: Diagram, role: string) {
 }
 
 test('the traffic overlay draws the inbound path in blue and the reply in orange, numbered, with the key points', () => {
-  const overlay = simpleTrafficOverlay(tutorial);
+  const overlay = trafficOverlay(tutorial);
   assert.equal(overlay.blockedAt, undefined);
   const d = buildDiagram(tutorial, { overlay });
   const inbound = edgesByRole(d, 'inbound');
@@ -201,13 +201,13 @@ test('the traffic overlay draws the inbound path in blue and the reply in orange
   inbound.forEach((e) => assert.match(edgeLines[e.index]!, /-->\|"\([1-6]\) /));
   assert.ok(d.mermaid.includes(`linkStyle ${inbound.map((e) => e.index).join(',')} stroke:#1f6feb`));
   assert.ok(d.mermaid.includes(`linkStyle ${reply.map((e) => e.index).join(',')} stroke:#e8710a`));
-  assert.ok(reply.some((e) => /default route 0\.0\.0\.0\/0/.test(e.label!)));
+  assert.ok(reply.some((e) => e.to === nodeId('igw-Atsushi') && /0\.0\.0\.0\/0/.test(e.label!)), 'the reply leaves by the default route');
   assert.match(d.mermaid, /Key point 1/);
   assert.match(d.mermaid, /Key point 2.*<br\/>.*stateful|Key point 2[^"]*stateful/s);
 });
 
 test('path toggles draw only the chosen path; the numbers stay', () => {
-  const overlay = simpleTrafficOverlay(tutorial);
+  const overlay = trafficOverlay(tutorial);
   const onlyReply = buildDiagram(tutorial, { overlay, paths: { inbound: false, reply: true } });
   assert.equal(edgesByRole(onlyReply, 'inbound').length, 0);
   assert.match(edgesByRole(onlyReply, 'reply')[0]!.label!, /^\(7\) /);
@@ -218,7 +218,7 @@ test('path toggles draw only the chosen path; the numbers stay', () => {
 
 test('a blocked path marks the blocking hop and says why', () => {
   const noRule = blueprintOf(tutorialWith(['      - { protocol: tcp, port: 22,  source: 0.0.0.0/0, description: SSH }\n', '']));
-  const overlay = simpleTrafficOverlay(noRule);
+  const overlay = trafficOverlay(noRule);
   assert.equal(overlay.blockedAt?.name, 'seg-g_wp_Atsushi');
   assert.match(overlay.blockedAt!.reason, /TCP 22/);
   const d = buildDiagram(noRule, { overlay });
@@ -227,17 +227,18 @@ test('a blocked path marks the blocking hop and says why', () => {
   assert.ok(!edgesByRole(d, 'inbound').some((e) => e.to === nodeId('ec2-wp-RHEL8')), 'the path stops before the instance');
 
   const noEip = blueprintOf(tutorialWith(['elasticIps:\n  - name: eip-Atsushi\n    networkBorderGroup: ap-northeast-1\n    networkInterface: eni-wp-Atsushi\n', '']));
-  assert.equal(simpleTrafficOverlay(noEip).blockedAt?.name, 'eni-wp-Atsushi');
-  assert.match(simpleTrafficOverlay(noEip).blockedAt!.reason, /public IPv4/);
+  assert.equal(trafficOverlay(noEip).blockedAt?.name, 'eni-wp-Atsushi');
+  assert.match(trafficOverlay(noEip).blockedAt!.reason, /only the private address .* cannot be dialled from the internet.*Elastic IP/);
 
   const noRoute = blueprintOf(tutorialWith(['    routes:\n      - { destination: 0.0.0.0/0, target: igw-Atsushi }\n', '']));
-  assert.equal(simpleTrafficOverlay(noRoute).blockedAt?.name, 'rtb-public-Atsushi');
+  assert.equal(trafficOverlay(noRoute).blockedAt?.name, 'rtb-public-Atsushi');
 });
 
 test('with a state, the path names the real public address', () => {
   const s = state({ 'eip-Atsushi': { id: 'eipalloc-1', attributes: { publicIp: '198.51.100.7' } } });
-  const overlay = simpleTrafficOverlay(tutorial, { state: s });
-  assert.match(overlay.inbound[0]!.label, /198\.51\.100\.7/);
+  const overlay = trafficOverlay(tutorial, { state: s });
+  // The client dials the Elastic IP's address, and the gateway translates it.
+  assert.match(overlay.inbound.find((h) => h.from === INTERNET)!.label, /198\.51\.100\.7/);
 });
 
 test('a 500-resource blueprint collapses per subnet, still names every subnet, and stays within mermaid limits', () => {
