@@ -2,7 +2,7 @@
 // subgraphs, statuses become classDefs, traffic paths a linkStyle per path. Only syntax lives here.
 import type { ComponentStatus } from './state';
 import type { Picture, PictureBox, Shape } from './diagram-model';
-import { wrapText } from './diagram-model';
+import { wrapText } from './diagram-text';
 import { pathColours, statusClassNames, statusStyles, type DiagramEdgeInfo, type DiagramNodeInfo } from '../shared/protocol';
 
 export interface Diagram {

@@ -10,11 +10,10 @@
 // Names (`PictureBox.name`): the blueprint name for a component, `region:<region>`,
 // `az:<zone>`, `internet`, `pc`, `note:<n>` and `group:<what>`.
 import { t } from '@vscode/l10n';
-import type { Blueprint, EgressRule, IngressRule, NetworkAcl } from './schema';
+import type { Blueprint } from './schema';
 import { components, type Component, type Kind } from './model';
 import { statusOf, type ComponentStatus, type StateFile } from './state';
-import { isAnywhere } from './cidr';
-import { formatPorts, parsePortRange } from './ports';
+import { aclRuleText, clip, ruleText, stringAttr, wrapText } from './diagram-text';
 import { kindWord, statusSymbol, statusWord } from './vocabulary';
 import type { DiagramNodeInfo, DiagramNodeKind, PathRole } from '../shared/protocol';
 
@@ -124,7 +123,6 @@ export interface Picture {
 export const collapseThreshold = 150;
 /** Above this many security groups (or key pairs) in a collapsed picture, they become one node. */
 const summarizeAbove = 12;
-const maxRuleLines = 5;
 
 const kindIcon: Partial<Record<DiagramNodeKind, string>> = {
   internet: '🌐',
@@ -168,54 +166,6 @@ interface Resolved {
 
 /** Attribute keys never shown (the state holds no secrets, but be safe with what it may grow). */
 const hiddenAttribute = /secret|material|password|credential|token|privatekey/i;
-
-export function stringAttr(attributes: Record<string, unknown>, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const v = attributes[key];
-    if (typeof v === 'string' && v.length > 0) return v;
-    if (typeof v === 'number') return String(v);
-  }
-  return undefined;
-}
-
-export function ruleText(rule: IngressRule | EgressRule, direction: 'in' | 'out'): string {
-  const ports = rule.protocol === 'all' || rule.protocol === 'icmp' || rule.port === undefined ? '' : ` ${portText(rule.port)}`;
-  const peer = 'source' in rule ? rule.source : rule.destination;
-  const arrow = direction === 'in' ? '←' : '→';
-  const what = rule.description ? ` (${rule.description})` : '';
-  return `${direction} ${rule.protocol}${ports} ${arrow} ${isAnywhere(peer) ? `${peer} ${t('anyone')}` : peer}${what}`;
-}
-
-function portText(port: number | string): string {
-  const parsed = parsePortRange(port);
-  return parsed.ok ? formatPorts(parsed) : String(port);
-}
-
-function aclRuleText(rule: NonNullable<NetworkAcl['inbound']>[number] | NonNullable<NetworkAcl['outbound']>[number], direction: 'in' | 'out'): string {
-  const ports = rule.protocol === 'all' || rule.port === undefined ? '' : ` ${portText(rule.port)}`;
-  const peer = 'source' in rule ? rule.source : rule.destination;
-  return `${direction} #${rule.rule} ${rule.action} ${rule.protocol}${ports} ${direction === 'in' ? '←' : '→'} ${peer}`;
-}
-
-/** Breaks long text into lines of about `width` characters. */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-function clip(lines: string[]): string[] {
-  return lines.length <= maxRuleLines ? lines : [...lines.slice(0, maxRuleLines - 1), t('… and {0} more', lines.length - maxRuleLines + 1)];
-}
 
 /** The picture of a blueprint (and its state, live statuses, step and traffic overlay). */
 export function buildPicture(bp: Blueprint, options: DiagramOptions = {}): Picture {

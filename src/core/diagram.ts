@@ -6,7 +6,8 @@ import type { Blueprint } from './schema';
 import { buildPicture, type DiagramOptions } from './diagram-model';
 import { mermaidOf, type Diagram } from './diagram-mermaid';
 
-export { INTERNET, YOUR_PC, collapseThreshold, kindWord, nodeId, ruleText, statusWord, wrapText } from './diagram-model';
+export { INTERNET, YOUR_PC, collapseThreshold, kindWord, nodeId, statusWord } from './diagram-model';
+export { ruleText, wrapText } from './diagram-text';
 export type { DiagramOptions, LiveStatus, TrafficHop, TrafficOverlay } from './diagram-model';
 export { escapeLabel, pathColours, statusClass } from './diagram-mermaid';
 export type { Diagram } from './diagram-mermaid';
