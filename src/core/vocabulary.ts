@@ -5,6 +5,7 @@
 import { t } from '@vscode/l10n';
 import type { Kind } from './model';
 import type { ComponentStatus } from './state';
+import type { ActionKind } from './plan';
 
 export { statusSymbol } from '../shared/vocabulary';
 
@@ -25,6 +26,20 @@ const kindWords: Record<Kind, () => string> = {
 /** "security group" for `securityGroup`. */
 export function kindWord(kind: Kind): string {
   return kindWords[kind]();
+}
+
+const actionWords: Record<ActionKind, () => string> = {
+  create: () => t('create'),
+  update: () => t('update'),
+  replace: () => t('replace'),
+  delete: () => t('delete'),
+  keep: () => t('keep'),
+};
+
+/** "create" for a plan's `create`, in the display language (the CLI's plan and progress lines,
+ * the engine's messages). */
+export function actionWord(action: ActionKind): string {
+  return actionWords[action]();
 }
 
 /** True for a resource kind's code name (a traffic hop's kind may also be "internet", "publicIp"). */

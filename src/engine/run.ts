@@ -4,7 +4,6 @@ import { t } from '@vscode/l10n';
 import type { EngineOptions, RunResult } from '../core/engine-api';
 import type { Advice } from '../core/events';
 import { rangeInText } from '../core/diagnostics';
-import type { PlannedAction } from '../core/plan';
 import type { PlanResult, Step } from '../core/planner';
 import { desiredOf, type Tags } from '../core/resource-model';
 import type { StateFile } from '../core/state';
@@ -15,20 +14,16 @@ import { errorCode, type ProviderContext } from '../aws/provider';
 import { resolveImage } from '../aws/images';
 import { decodeAuthorization, refusalFor, type RefusalFacts } from '../aws/refusals';
 import { zonesOffering } from '../aws/offerings';
-import { kindWord } from '../core/vocabulary';
+import { actionWord, kindWord } from '../core/vocabulary';
 import { createOrAdopt } from './create-or-adopt';
 import { markVisible } from './observe';
 import { providerContext, type Session } from './session';
-
-function plainAction(a: { action: PlannedAction['action'] }): string {
-  return { create: t('create'), update: t('update'), replace: t('replace'), delete: t('delete'), keep: t('keep') }[a.action];
-}
 
 /** "Could not create security group "x": <what AWS said>" — the AWS code stays as the cause. */
 function explain(action: Step, error: unknown): { message: string; code?: string } {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  const message = t('Could not {0} {1} "{2}": {3}', plainAction(action), kindWord(action.kind), action.name, raw);
+  const message = t('Could not {0} {1} "{2}": {3}', actionWord(action.action), kindWord(action.kind), action.name, raw);
   return code && code !== 'Error' ? { message, code } : { message };
 }
 

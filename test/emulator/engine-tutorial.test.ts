@@ -43,7 +43,7 @@ test('apply creates the tutorial stack exactly as declared', async () => {
   assert.equal(summary.actions.length, 9);
   assert.ok(summary.actions.every((a) => a.action === 'create'));
   assert.ok(summary.calls.mutating > 0 && summary.calls.read > 0);
-  assert.match(run.stderr, /create instance ec2-wp-RHEL8/, 'progress lines go to stderr');
+  assert.match(run.stderr, /create EC2 instance ec2-wp-RHEL8/, 'progress lines go to stderr');
 
   const vpcs = (await ec2.send(new DescribeVpcsCommand({ Filters: byName('vpc-Atsushi') }))).Vpcs ?? [];
   assert.equal(vpcs.length, 1);

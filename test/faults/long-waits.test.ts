@@ -63,7 +63,7 @@ test('the CLI shows the NAT gateway wait like the status checks, in Japanese too
   const lines = run.stderr.split('\n');
   const natLine = lines.findIndex((l) => l.includes(`${nat}: NAT ゲートウェイ ${nat} が available になるのを待っています（pending`));
   const checksLine = lines.findIndex((l) => /ec2-app-Atsushi: i-\w+ のステータスチェック \(2\/2\) を待っています/.test(l));
-  const natDone = lines.findIndex((l) => l.includes(`natGateway ${nat}`) && l.startsWith('✓'));
+  const natDone = lines.findIndex((l) => l.startsWith('✓') && l.includes(`NAT ゲートウェイ ${nat}`));
   assert.ok(natLine >= 0, `no Japanese line for the NAT gateway's wait:\n${run.stderr}`);
   assert.ok(checksLine >= 0, `no Japanese line for the status checks:\n${run.stderr}`);
   assert.ok(checksLine < natDone, `the status checks were shown only after the NAT gateway was available:\n${run.stderr}`);

@@ -7,11 +7,12 @@ import { loadEngine } from '../../engine-loader';
 import type { Advice, EngineEvent } from '../../core/events';
 import type { Plan, PlannedAction } from '../../core/plan';
 import { costNotes } from '../../core/cost';
+import { actionWord, kindWord } from '../../core/vocabulary';
 
 const symbol: Record<PlannedAction['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', keep: '=' };
 
 export function planLine(a: PlannedAction): string {
-  return `${symbol[a.action]} ${a.action.padEnd(7)} ${a.kind.padEnd(16)} ${a.name}${a.id ? ` (${a.id})` : ''}: ${a.reason}`;
+  return `${symbol[a.action]} ${actionWord(a.action).padEnd(7)} ${kindWord(a.kind).padEnd(18)} ${a.name}${a.id ? ` (${a.id})` : ''}: ${a.reason}`;
 }
 
 export function planSummaryLine(plan: Plan): string {
@@ -38,13 +39,13 @@ export function progressPrinter(io: CliIo, file?: string): (event: EngineEvent) 
         io.stderr(`${t('note')}: ${event.message}`);
         break;
       case 'started':
-        io.stderr(`… ${event.action} ${event.kind} ${event.name}`);
+        io.stderr(`… ${actionWord(event.action)} ${kindWord(event.kind)} ${event.name}`);
         break;
       case 'progress':
         io.stderr(`  ${event.name}: ${event.message}`);
         break;
       case 'done':
-        io.stderr(`✓ ${event.action} ${event.kind} ${event.name}${event.id ? ` (${event.id})` : ''}`);
+        io.stderr(`✓ ${actionWord(event.action)} ${kindWord(event.kind)} ${event.name}${event.id ? ` (${event.id})` : ''}`);
         break;
       case 'failed':
         io.stderr(`✗ ${event.message}${event.code ? ` [${event.code}]` : ''}`);
