@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Plan, PlannedAction } from '../../core/plan';
 import { usd, type CostReport } from '../../core/cost';
+import { kindWord } from '../../core/vocabulary';
 import { loadValidator } from '../blueprint-files';
 import { textOf, uriOfArgument } from '../context';
 import type { CommandContext, OpenBlueprint } from './command';
@@ -64,7 +65,7 @@ export function planMarkdown(bp: OpenBlueprint, result: Plan): string {
   ];
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   for (const a of result.actions) {
-    lines.push(`| ${cell(a.name)} | ${a.kind} | ${actionLabels[a.action]()} | ${a.id ?? ''} | ${cell(a.reason)} |`);
+    lines.push(`| ${cell(a.name)} | ${kindWord(a.kind)} | ${actionLabels[a.action]()} | ${a.id ?? ''} | ${cell(a.reason)} |`);
   }
   const changed = result.actions.filter((a) => a.changes && a.changes.length > 0);
   if (changed.length > 0) {

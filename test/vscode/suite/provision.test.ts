@@ -92,7 +92,7 @@ suite('Provisioning against the emulator', function () {
     assert.ok(plan, 'Plan returned nothing: the command failed (see the EC2 Blueprint log)');
     assert.equal(plan.summary.create, 9);
     const shown = await waitFor('the plan document', () => vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Plan for tutorial.blueprint.yaml')));
-    assert.match(shown.getText(), /\| seg-g_wp_Atsushi \| securityGroup \| create \|/);
+    assert.match(shown.getText(), /\| seg-g_wp_Atsushi \| security group \| create \|/);
     assert.match(shown.getText(), /9 to create, 0 to update/);
   });
 
