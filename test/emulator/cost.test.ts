@@ -130,7 +130,7 @@ for (const [mode, reason] of [
       const started = Date.now();
       const run = await ws.cli(['plan'], { endpoint: proxy.endpoint });
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /create +instance +ec2-wp-RHEL8/);
+      assert.match(run.stdout, /create +EC2 instance +ec2-wp-RHEL8/);
       assert.match(run.stderr, /Cost: price unknown \(3 item\(s\)\)/);
       assert.match(run.stderr, new RegExp(`^ec2-wp-RHEL8: price unknown: .*${reason.source}`, 'm'));
       assert.ok(Date.now() - started < 20_000, 'bounded time');
